@@ -1,0 +1,305 @@
+//! The chart: `Chart.yaml` metadata, default values and templates.
+//!
+//! The GitLab Runner chart is compiled into the library ([`Chart::builtin`]); another chart
+//! directory in the same layout can be loaded with [`Chart::from_dir`]. This module and the
+//! example CLI are the only places that touch the file system.
+
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+
+use crate::values::{self, ValuesError};
+
+/// The builtin chart's files, embedded at compile time.
+mod builtin {
+    pub const CHART_YAML: &str = include_str!("../chart/Chart.yaml");
+    pub const VALUES_YAML: &str = include_str!("../values/values.yaml");
+    /// Every file of `chart/templates/`, by name (a test checks that the list is complete).
+    pub const TEMPLATES: &[(&str, &str)] = &[
+        (
+            "_helpers.tpl",
+            include_str!("../chart/templates/_helpers.tpl"),
+        ),
+        (
+            "_check-live.sh",
+            include_str!("../chart/templates/_check-live.sh"),
+        ),
+        (
+            "_configure.sh",
+            include_str!("../chart/templates/_configure.sh"),
+        ),
+        (
+            "_entrypoint.sh",
+            include_str!("../chart/templates/_entrypoint.sh"),
+        ),
+        (
+            "_register-the-runner.sh",
+            include_str!("../chart/templates/_register-the-runner.sh"),
+        ),
+        (
+            "configmap.yaml",
+            include_str!("../chart/templates/configmap.yaml"),
+        ),
+        (
+            "deployment.yaml",
+            include_str!("../chart/templates/deployment.yaml"),
+        ),
+        ("hpa.yaml", include_str!("../chart/templates/hpa.yaml")),
+        (
+            "role-binding.yaml",
+            include_str!("../chart/templates/role-binding.yaml"),
+        ),
+        ("role.yaml", include_str!("../chart/templates/role.yaml")),
+        (
+            "secrets.yaml",
+            include_str!("../chart/templates/secrets.yaml"),
+        ),
+        (
+            "service-account.yaml",
+            include_str!("../chart/templates/service-account.yaml"),
+        ),
+    ];
+}
+
+/// Errors while loading a chart.
+#[derive(Debug, thiserror::Error)]
+pub enum ChartError {
+    /// A file of the chart could not be read.
+    #[error("cannot read {}: {source}", path.display())]
+    Io {
+        /// The file or directory.
+        path: PathBuf,
+        /// The underlying error.
+        source: std::io::Error,
+    },
+    /// `Chart.yaml` is not valid.
+    #[error("{file}: invalid Chart.yaml: {message}")]
+    Metadata {
+        /// Where the Chart.yaml came from.
+        file: String,
+        /// What is wrong.
+        message: String,
+    },
+    /// The chart's default values are not valid.
+    #[error("chart default values: {0}")]
+    DefaultValues(#[source] ValuesError),
+    /// A template has a syntax error.
+    #[error("template {name}: {message}")]
+    Template {
+        /// The template's file name, e.g. `deployment.yaml`.
+        name: String,
+        /// The compiler's message, with the line.
+        message: String,
+    },
+}
+
+/// The metadata of `Chart.yaml`, with the field names templates see (`Chart.Name`, ...).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ChartMetadata {
+    /// `apiVersion` of the chart format (`v1` or `v2`).
+    #[serde(rename(serialize = "APIVersion", deserialize = "apiVersion"))]
+    pub api_version: String,
+    /// The chart name (`gitlab-runner`).
+    #[serde(rename(serialize = "Name", deserialize = "name"))]
+    pub name: String,
+    /// The chart version (SemVer).
+    #[serde(rename(serialize = "Version", deserialize = "version"))]
+    pub version: String,
+    /// The version of the application the chart deploys.
+    #[serde(
+        rename(serialize = "AppVersion", deserialize = "appVersion"),
+        default,
+        deserialize_with = "string_or_number"
+    )]
+    pub app_version: String,
+    /// A one-line description.
+    #[serde(
+        rename(serialize = "Description", deserialize = "description"),
+        default
+    )]
+    pub description: String,
+}
+
+/// `appVersion: 12.10` is a number in YAML; Helm reads it as text.
+fn string_or_number<'de, D: serde::Deserializer<'de>>(d: D) -> Result<String, D::Error> {
+    match serde_yaml::Value::deserialize(d)? {
+        serde_yaml::Value::String(s) => Ok(s),
+        serde_yaml::Value::Number(n) => Ok(n.to_string()),
+        serde_yaml::Value::Null => Ok(String::new()),
+        other => Err(serde::de::Error::custom(format!(
+            "expected a string, found {other:?}"
+        ))),
+    }
+}
+
+/// A chart: metadata, default values and templates (by file name, sorted).
+#[derive(Debug, Clone)]
+pub struct Chart {
+    metadata: ChartMetadata,
+    default_values: serde_yaml::Mapping,
+    templates: Vec<(String, String)>,
+}
+
+impl Chart {
+    /// The GitLab Runner chart compiled into this library.
+    ///
+    /// ```
+    /// let chart = gitlab_runner_chart::Chart::builtin();
+    /// assert_eq!(chart.metadata().name, "gitlab-runner");
+    /// assert!(chart.template_names().any(|t| t == "deployment.yaml"));
+    /// ```
+    pub fn builtin() -> Chart {
+        let templates = builtin::TEMPLATES
+            .iter()
+            .map(|(name, source)| (name.to_string(), source.to_string()));
+        // The embedded files are checked by the test suite; failing here is a build defect.
+        Chart::from_parts(
+            "chart/Chart.yaml",
+            builtin::CHART_YAML,
+            builtin::VALUES_YAML,
+            templates,
+        )
+        .expect("the builtin chart is valid (checked by tests)")
+    }
+
+    /// Loads a chart directory: `Chart.yaml`, `values.yaml` (optional) and every file of
+    /// `templates/`.
+    pub fn from_dir(dir: impl AsRef<Path>) -> Result<Chart, ChartError> {
+        let dir = dir.as_ref();
+        let read = |path: PathBuf| {
+            std::fs::read_to_string(&path).map_err(|source| ChartError::Io { path, source })
+        };
+        let chart_yaml = read(dir.join("Chart.yaml"))?;
+        let values_path = dir.join("values.yaml");
+        let values_yaml = if values_path.exists() {
+            read(values_path)?
+        } else {
+            String::new()
+        };
+        let templates_dir = dir.join("templates");
+        let entries = std::fs::read_dir(&templates_dir).map_err(|source| ChartError::Io {
+            path: templates_dir.clone(),
+            source,
+        })?;
+        let mut templates = Vec::new();
+        for entry in entries {
+            let entry = entry.map_err(|source| ChartError::Io {
+                path: templates_dir.clone(),
+                source,
+            })?;
+            let path = entry.path();
+            if !path.is_file() {
+                continue;
+            }
+            let name = entry.file_name().to_string_lossy().into_owned();
+            templates.push((name, read(path)?));
+        }
+        let chart_file = dir.join("Chart.yaml").display().to_string();
+        Chart::from_parts(&chart_file, &chart_yaml, &values_yaml, templates)
+    }
+
+    /// Builds a chart from the text of its files. `chart_file` names `Chart.yaml` in errors.
+    pub fn from_parts(
+        chart_file: &str,
+        chart_yaml: &str,
+        values_yaml: &str,
+        templates: impl IntoIterator<Item = (String, String)>,
+    ) -> Result<Chart, ChartError> {
+        let metadata: ChartMetadata =
+            serde_yaml::from_str(chart_yaml).map_err(|e| ChartError::Metadata {
+                file: chart_file.to_string(),
+                message: e.to_string(),
+            })?;
+        if metadata.name.is_empty() || metadata.version.is_empty() {
+            return Err(ChartError::Metadata {
+                file: chart_file.to_string(),
+                message: "`name` and `version` must not be empty".to_string(),
+            });
+        }
+        let default_values = values::load::parse_values("chart values.yaml", values_yaml)
+            .map_err(ChartError::DefaultValues)?;
+        let mut templates: Vec<(String, String)> = templates.into_iter().collect();
+        templates.sort();
+        Ok(Chart {
+            metadata,
+            default_values,
+            templates,
+        })
+    }
+
+    /// The `Chart.yaml` metadata.
+    pub fn metadata(&self) -> &ChartMetadata {
+        &self.metadata
+    }
+
+    /// The chart's default values (`values.yaml`).
+    pub fn default_values(&self) -> &serde_yaml::Mapping {
+        &self.default_values
+    }
+
+    /// The names of all template files, sorted (helpers start with `_`).
+    pub fn template_names(&self) -> impl Iterator<Item = &str> {
+        self.templates.iter().map(|(name, _)| name.as_str())
+    }
+
+    /// All templates as `(file name, source)`, sorted by name.
+    pub fn templates(&self) -> &[(String, String)] {
+        &self.templates
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn builtin_template_list_matches_the_chart_directory() {
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("chart/templates");
+        let mut on_disk: Vec<String> = std::fs::read_dir(dir)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        on_disk.sort();
+        let chart = Chart::builtin();
+        let builtin: Vec<&str> = chart.template_names().collect();
+        assert_eq!(builtin, on_disk);
+    }
+
+    #[test]
+    fn from_dir_loads_the_same_chart_as_builtin() {
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("chart");
+        let loaded = Chart::from_dir(dir).unwrap();
+        let builtin = Chart::builtin();
+        assert_eq!(loaded.metadata(), builtin.metadata());
+        assert_eq!(loaded.default_values(), builtin.default_values());
+        assert_eq!(loaded.templates(), builtin.templates());
+    }
+
+    #[test]
+    fn app_version_may_be_a_number() {
+        let chart = Chart::from_parts(
+            "Chart.yaml",
+            "apiVersion: v1\nname: x\nversion: 1.0.0\nappVersion: 18\n",
+            "",
+            Vec::new(),
+        )
+        .unwrap();
+        assert_eq!(chart.metadata().app_version, "18");
+    }
+
+    #[test]
+    fn metadata_errors_name_the_file() {
+        let err = Chart::from_parts("my/Chart.yaml", "name: [", "", Vec::new()).unwrap_err();
+        assert!(
+            err.to_string()
+                .starts_with("my/Chart.yaml: invalid Chart.yaml"),
+            "{err}"
+        );
+        let err = Chart::from_dir("/nonexistent-chart-dir").unwrap_err();
+        assert!(
+            err.to_string()
+                .contains("/nonexistent-chart-dir/Chart.yaml"),
+            "{err}"
+        );
+    }
+}

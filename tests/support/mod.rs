@@ -1,0 +1,188 @@
+//! Helpers shared by the integration tests: rendering, parsing a manifest stream, and the
+//! comparison of our output with a reference render of the official chart.
+
+#![allow(dead_code)] // each test crate uses a part of this module
+
+use gitlab_runner_chart::{Chart, KubeVersion, Release, RenderOptions, Renderer, UserValues};
+use serde_yaml::Value;
+
+/// Renders `values_yaml` (one values file) for release `release` in `namespace`.
+pub fn render(values_yaml: &str, release: &str, namespace: &str, kube: KubeVersion) -> String {
+    try_render(values_yaml, release, namespace, kube)
+        .unwrap_or_else(|e| panic!("render failed: {e}"))
+}
+
+/// Like [`render`], returning the error.
+pub fn try_render(
+    values_yaml: &str,
+    release: &str,
+    namespace: &str,
+    kube: KubeVersion,
+) -> Result<String, gitlab_runner_chart::Error> {
+    let renderer = Renderer::new(Chart::builtin())?;
+    let mut values = UserValues::new();
+    values.add_yaml("values.yaml", values_yaml)?;
+    let options = RenderOptions::new(Release::new(release, namespace)?).with_kube_version(kube);
+    Ok(renderer.render(&values, &options)?.to_string())
+}
+
+/// One object of a manifest stream: its `# Source:` and its parsed YAML.
+#[derive(Debug, Clone)]
+pub struct Doc {
+    pub source: String,
+    pub value: Value,
+}
+
+/// Splits a `helm template` style stream into documents (dropping empty ones) and parses each.
+pub fn parse_stream(text: &str) -> Vec<Doc> {
+    let mut docs = Vec::new();
+    let mut current = String::new();
+    let mut flush = |current: &mut String| {
+        let body = std::mem::take(current);
+        if body
+            .lines()
+            .all(|l| l.trim().is_empty() || l.trim_start().starts_with('#'))
+        {
+            return;
+        }
+        let source = body
+            .lines()
+            .find_map(|l| l.strip_prefix("# Source: "))
+            .unwrap_or_default()
+            .to_string();
+        let value: Value = serde_yaml::from_str(&body)
+            .unwrap_or_else(|e| panic!("document from {source} is not YAML: {e}\n{body}"));
+        docs.push(Doc { source, value });
+    };
+    for line in text.split_inclusive('\n') {
+        if line.trim_end() == "---" {
+            flush(&mut current);
+        } else {
+            current.push_str(line);
+        }
+    }
+    flush(&mut current);
+    docs
+}
+
+/// `kind/name` of a parsed object.
+pub fn id(value: &Value) -> String {
+    format!(
+        "{}/{}",
+        value["kind"].as_str().unwrap_or("?"),
+        value["metadata"]["name"].as_str().unwrap_or("?")
+    )
+}
+
+/// The ConfigMap keys whose text is ours (the scripts), compared by presence only.
+const SCRIPT_KEYS: &[&str] = &[
+    "entrypoint",
+    "register-the-runner",
+    "check-live",
+    "configure",
+];
+
+/// Compares our render with a reference render of the official chart: the same objects in the
+/// same order with the same fields and values, except for what is ours by design (script
+/// bodies, checksums, the `chart` label value, the default image tag) and the spec's "where we
+/// do better" (a null env value or null annotations in the reference are `""` or absent in
+/// ours). Returns every difference, one per line, as `path: explanation`.
+pub fn differences(reference: &str, ours: &str) -> Vec<String> {
+    let reference = parse_stream(reference);
+    let ours = parse_stream(ours);
+    let mut diffs = Vec::new();
+    let ref_ids: Vec<String> = reference.iter().map(|d| id(&d.value)).collect();
+    let our_ids: Vec<String> = ours.iter().map(|d| id(&d.value)).collect();
+    if ref_ids != our_ids {
+        diffs.push(format!(
+            "objects differ: reference {ref_ids:?}, ours {our_ids:?}"
+        ));
+        return diffs;
+    }
+    for (r, o) in reference.iter().zip(&ours) {
+        if r.source != o.source {
+            diffs.push(format!(
+                "{}: source {:?} vs ours {:?}",
+                id(&r.value),
+                r.source,
+                o.source
+            ));
+        }
+        compare(&id(&r.value), &r.value, &o.value, &mut diffs);
+    }
+    diffs
+}
+
+fn compare(path: &str, reference: &Value, ours: &Value, diffs: &mut Vec<String>) {
+    if ignored(path, reference, ours) {
+        return;
+    }
+    match (reference, ours) {
+        (Value::Mapping(r), Value::Mapping(o)) => {
+            for (key, rv) in r {
+                let child = format!("{path}.{}", key_text(key));
+                match o.get(key) {
+                    Some(ov) => compare(&child, rv, ov, diffs),
+                    // The official chart prints `annotations:` (null) with no annotations.
+                    None if rv.is_null() && child.ends_with(".annotations") => {}
+                    None => diffs.push(format!("{child}: missing in ours (reference {rv:?})")),
+                }
+            }
+            for key in o.keys() {
+                if !r.contains_key(key) {
+                    diffs.push(format!("{path}.{}: only in ours", key_text(key)));
+                }
+            }
+        }
+        (Value::Sequence(r), Value::Sequence(o)) => {
+            if r.len() != o.len() {
+                diffs.push(format!(
+                    "{path}: {} items in the reference, {} in ours",
+                    r.len(),
+                    o.len()
+                ));
+                return;
+            }
+            for (i, (rv, ov)) in r.iter().zip(o).enumerate() {
+                compare(&format!("{path}[{i}]"), rv, ov, diffs);
+            }
+        }
+        // Where we do better: sprig's quote prints nothing for a missing value (null); ours "".
+        (Value::Null, Value::String(s)) if s.is_empty() && path.ends_with(".value") => {}
+        (r, o) if r == o => {}
+        (r, o) => diffs.push(format!("{path}: reference {r:?}, ours {o:?}")),
+    }
+}
+
+fn ignored(path: &str, reference: &Value, ours: &Value) -> bool {
+    let present = !ours.is_null();
+    if path.starts_with("ConfigMap/")
+        && SCRIPT_KEYS
+            .iter()
+            .any(|k| path.ends_with(&format!(".data.{k}")))
+    {
+        return present && reference.as_str() == Some("<script elided>");
+    }
+    if path.contains(".annotations.checksum/") {
+        return present && reference.as_str() == Some("<checksum elided>");
+    }
+    if path.ends_with(".labels.chart") {
+        return ours
+            .as_str()
+            .is_some_and(|s| s.starts_with("gitlab-runner-"));
+    }
+    if path.ends_with(".image") {
+        let default = |v: &Value| {
+            v.as_str()
+                .is_some_and(|s| s.starts_with("gitlab/gitlab-runner:alpine-"))
+        };
+        return default(reference) && default(ours);
+    }
+    false
+}
+
+fn key_text(key: &Value) -> String {
+    key.as_str()
+        .map(str::to_string)
+        .unwrap_or_else(|| format!("{key:?}"))
+}
