@@ -1,0 +1,164 @@
+//! Golden files: `tests/golden/<case>/values.yaml` renders to `tests/golden/<case>/expected.yaml`.
+//!
+//! An optional `tests/golden/<case>/options.yaml` sets `release` (default `ci`), `namespace`
+//! (default `gitlab`) and `kubeVersion` (default: the library's default version).
+//!
+//! To regenerate after an intended change: `UPDATE_GOLDEN=1 cargo test --test golden`, then
+//! review every diff with `git diff tests/golden` before committing: a golden file is a promise
+//! to users about the manifests they get.
+
+mod support;
+
+use std::path::{Path, PathBuf};
+
+use gitlab_runner_chart::KubeVersion;
+
+const GOLDEN: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/golden");
+
+#[derive(Debug, serde::Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+struct Options {
+    #[serde(default = "default_release")]
+    release: String,
+    #[serde(default = "default_namespace")]
+    namespace: String,
+    kube_version: Option<String>,
+}
+
+fn default_release() -> String {
+    "ci".to_string()
+}
+
+fn default_namespace() -> String {
+    "gitlab".to_string()
+}
+
+fn cases() -> Vec<PathBuf> {
+    let mut dirs: Vec<PathBuf> = std::fs::read_dir(GOLDEN)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.is_dir())
+        .collect();
+    dirs.sort();
+    dirs
+}
+
+fn render_case(dir: &Path) -> String {
+    let values = std::fs::read_to_string(dir.join("values.yaml"))
+        .unwrap_or_else(|e| panic!("{}: {e}", dir.display()));
+    let options: Options = match std::fs::read_to_string(dir.join("options.yaml")) {
+        Ok(text) => serde_yaml::from_str(&text)
+            .unwrap_or_else(|e| panic!("{}/options.yaml: {e}", dir.display())),
+        Err(_) => serde_yaml::from_str("{}").unwrap(),
+    };
+    let kube = options
+        .kube_version
+        .as_deref()
+        .map(|v| v.parse().unwrap())
+        .unwrap_or(KubeVersion::DEFAULT);
+    support::render(&values, &options.release, &options.namespace, kube)
+}
+
+#[test]
+fn golden_files() {
+    let update = std::env::var_os("UPDATE_GOLDEN").is_some();
+    let mut failures = Vec::new();
+    for dir in cases() {
+        let name = dir.file_name().unwrap().to_string_lossy().into_owned();
+        let actual = render_case(&dir);
+        let expected_path = dir.join("expected.yaml");
+        if update {
+            std::fs::write(&expected_path, &actual).unwrap();
+            continue;
+        }
+        match std::fs::read_to_string(&expected_path) {
+            Ok(expected) if expected == actual => {}
+            Ok(expected) => failures.push(format!(
+                "{name}: output differs\n{}",
+                first_difference(&expected, &actual)
+            )),
+            Err(_) => failures.push(format!(
+                "{name}: no expected.yaml (run UPDATE_GOLDEN=1 cargo test --test golden)"
+            )),
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "{} golden case(s) failed (UPDATE_GOLDEN=1 cargo test --test golden rewrites them; review the diff):\n\n{}",
+        failures.len(),
+        failures.join("\n\n")
+    );
+}
+
+fn first_difference(expected: &str, actual: &str) -> String {
+    let (e, a): (Vec<&str>, Vec<&str>) = (expected.lines().collect(), actual.lines().collect());
+    let line = e
+        .iter()
+        .zip(&a)
+        .position(|(x, y)| x != y)
+        .unwrap_or(e.len().min(a.len()));
+    format!(
+        "first difference at line {}:\n  expected: {:?}\n  actual:   {:?}",
+        line + 1,
+        e.get(line).unwrap_or(&"<end of file>"),
+        a.get(line).unwrap_or(&"<end of file>")
+    )
+}
+
+/// The suite must keep covering the spec's branches (see tests/golden/README.md).
+#[test]
+fn there_are_enough_golden_cases() {
+    assert!(cases().len() >= 15, "only {} golden cases", cases().len());
+}
+
+/// Every object of every golden file is valid YAML and a Kubernetes object, and the golden
+/// files together contain every kind the chart can render, in both API flavours.
+#[test]
+fn golden_outputs_are_kubernetes_objects_covering_every_kind() {
+    let mut seen = std::collections::BTreeSet::new();
+    for dir in cases() {
+        let expected = std::fs::read_to_string(dir.join("expected.yaml")).unwrap_or_default();
+        for doc in support::parse_stream(&expected) {
+            let v = &doc.value;
+            for field in ["apiVersion", "kind"] {
+                assert!(
+                    v[field].as_str().is_some_and(|s| !s.is_empty()),
+                    "{}: {field} in {}",
+                    dir.display(),
+                    doc.source
+                );
+            }
+            assert!(
+                v["metadata"]["name"].as_str().is_some(),
+                "{}: metadata.name",
+                dir.display()
+            );
+            assert!(
+                doc.source.starts_with("gitlab-runner/templates/"),
+                "{}",
+                doc.source
+            );
+            seen.insert(format!(
+                "{} {}",
+                v["apiVersion"].as_str().unwrap(),
+                v["kind"].as_str().unwrap()
+            ));
+        }
+    }
+    let expected = [
+        "apps/v1 Deployment",
+        "autoscaling/v2 HorizontalPodAutoscaler",
+        "autoscaling/v2beta1 HorizontalPodAutoscaler",
+        "rbac.authorization.k8s.io/v1 ClusterRole",
+        "rbac.authorization.k8s.io/v1 ClusterRoleBinding",
+        "rbac.authorization.k8s.io/v1 Role",
+        "rbac.authorization.k8s.io/v1 RoleBinding",
+        "v1 ConfigMap",
+        "v1 Secret",
+        "v1 ServiceAccount",
+    ];
+    assert_eq!(
+        seen.iter().map(String::as_str).collect::<Vec<_>>(),
+        expected
+    );
+}
