@@ -45,6 +45,29 @@ pub fn metrics_v2beta1_to_v2(metrics: &Value) -> Result<Value, Error> {
     Ok(Value::from(out))
 }
 
+/// Check a list of metrics for `autoscaling/v2beta1` (Kubernetes before 1.23) and return it as
+/// given. A metric written in the v2 form (`metric:` / `target: {type: ...}`) cannot be
+/// expressed there and is an error naming it; a v2beta1 metric that could not be converted to
+/// v2 is an error too (same rules as [`metrics_v2beta1_to_v2`]).
+pub fn metrics_for_v2beta1(metrics: &Value) -> Result<Value, Error> {
+    let converted = metrics_v2beta1_to_v2(metrics)?;
+    if metrics.is_undefined() || metrics.is_none() {
+        return Ok(converted);
+    }
+    for (index, metric) in metrics.try_iter()?.enumerate() {
+        if metric == converted.get_item_by_index(index)? {
+            // unchanged by the conversion: it was already in the v2 form
+            return Err(fail(
+                &format!("hpa.metrics[{index}]"),
+                "is written for autoscaling/v2 (`metric`, `target.type`), but Kubernetes before 1.23 \
+                 only has autoscaling/v2beta1: write it as a v2beta1 metric (`metricName`, \
+                 `targetAverageValue`, ...) or render for --kube-version 1.23 or later",
+            ));
+        }
+    }
+    Ok(metrics.clone())
+}
+
 fn fail(path: &str, msg: impl std::fmt::Display) -> Error {
     Error::new(ErrorKind::InvalidOperation, format!("{path}: {msg}"))
 }
@@ -896,6 +919,39 @@ mod tests {
         assert_error(
             "- type: Pods\n  pods: {1: x}",
             "hpa.metrics[0].pods: key 1 is not a string",
+        );
+    }
+
+    #[test]
+    fn v2beta1_targets_keep_v2beta1_metrics_and_refuse_v2_ones() {
+        let v1: Value = Value::from(Serde(
+            serde_yaml::from_str::<serde_yaml::Value>(
+                "- type: Pods\n  pods: {metricName: jobs, targetAverageValue: 400m}\n",
+            )
+            .unwrap(),
+        ));
+        assert_eq!(metrics_for_v2beta1(&v1).unwrap(), v1);
+        let v2: Value = Value::from(Serde(
+            serde_yaml::from_str::<serde_yaml::Value>(
+                "- type: Pods\n  pods: {metricName: jobs, targetAverageValue: 1}\n- type: Pods\n  pods: {metric: {name: jobs}, target: {type: AverageValue, averageValue: 1}}\n",
+            )
+            .unwrap(),
+        ));
+        let err = metrics_for_v2beta1(&v2).unwrap_err();
+        assert!(
+            err.detail()
+                .unwrap()
+                .starts_with("hpa.metrics[1]: is written for autoscaling/v2"),
+            "{err}"
+        );
+        let bad: Value = Value::from(Serde(
+            serde_yaml::from_str::<serde_yaml::Value>("- type: Pods\n  pods: {metricName: jobs}\n")
+                .unwrap(),
+        ));
+        assert!(metrics_for_v2beta1(&bad).is_err());
+        assert_eq!(
+            metrics_for_v2beta1(&Value::UNDEFINED).unwrap().len(),
+            Some(0)
         );
     }
 }

@@ -8,7 +8,7 @@
 //!   printed: a misspelled name fails the render instead of printing nothing;
 //! - filters: [`strings`] (quote, default, trunc, trimSuffix, indent, nindent, ternary,
 //!   required, hasKey, toString, ...), [`encoding`] (b64enc, sha256sum, shquote, tomlString),
-//!   [`yaml`] (toYaml), [`hpa`] (hpaMetricsV2); functions: coalesce, semverCompare, fail.
+//!   [`yaml`] (toYaml), [`hpa`] (hpaMetricsV2, hpaMetricsV2beta1); functions: coalesce, semverCompare, fail.
 //!
 //! Helm's `include` of a named template is a minijinja macro (`{% import "_helpers.tpl" as h %}`)
 //! and `include` of a whole template file for a checksum is
@@ -116,6 +116,9 @@ pub fn environment() -> Environment<'static> {
     // kubernetes
     env.add_filter("hpaMetricsV2", |metrics: minijinja::Value| {
         hpa::metrics_v2beta1_to_v2(&metrics)
+    });
+    env.add_filter("hpaMetricsV2beta1", |metrics: minijinja::Value| {
+        hpa::metrics_for_v2beta1(&metrics)
     });
     env.add_function("semverCompare", |constraint: String, version: String| {
         semver::semver_compare(&constraint, &version)
