@@ -40,17 +40,27 @@ fn needs_escape(c: char) -> bool {
 /// uses bash's `$'...'` with each such character's UTF-8 bytes as `\xHH`, which bash decodes
 /// the same in every locale.
 ///
+/// A NUL character cannot be passed in a command-line argument at all, so a value with one is
+/// an error rather than a silently shortened argument.
+///
 /// ```
 /// use gitlab_runner_chart::engine::encoding::shquote;
 /// use minijinja::Value;
-/// assert_eq!(shquote(&Value::from("$(id)")), "'$(id)'");
-/// assert_eq!(shquote(&Value::from("it's")), r"'it'\''s'");
-/// assert_eq!(shquote(&Value::from("a\nb")), r"$'a\x0ab'");
+/// assert_eq!(shquote(&Value::from("$(id)")).unwrap(), "'$(id)'");
+/// assert_eq!(shquote(&Value::from("it's")).unwrap(), r"'it'\''s'");
+/// assert_eq!(shquote(&Value::from("a\nb")).unwrap(), r"$'a\x0ab'");
+/// assert!(shquote(&Value::from("a\0b")).is_err());
 /// ```
-pub fn shquote(value: &Value) -> String {
+pub fn shquote(value: &Value) -> Result<String, Error> {
     let s = go_string(value);
+    if s.contains('\0') {
+        return Err(Error::new(
+            ErrorKind::InvalidOperation,
+            "a value passed to gitlab-runner register contains a NUL character, which a command-line argument cannot hold",
+        ));
+    }
     if !s.chars().any(needs_escape) {
-        return format!("'{}'", s.replace('\'', r"'\''"));
+        return Ok(format!("'{}'", s.replace('\'', r"'\''")));
     }
     let mut out = String::with_capacity(s.len() + 8);
     out.push_str("$'");
@@ -68,7 +78,7 @@ pub fn shquote(value: &Value) -> String {
         }
     }
     out.push('\'');
-    out
+    Ok(out)
 }
 
 /// `tomlString`: a single-line TOML basic string (`"..."`) of the value's text.
@@ -152,13 +162,13 @@ mod tests {
 
     #[test]
     fn shquote_escapes_control_and_separator_characters() {
-        assert_eq!(shquote(&Value::from("")), "''");
-        assert_eq!(shquote(&Value::from("a\tb")), r"$'a\x09b'");
-        assert_eq!(
-            shquote(&Value::from("x\u{2028}'\\")),
-            r"$'x\xe2\x80\xa8\'\\'"
-        );
-        assert_eq!(shquote(&Value::from(42)), "'42'");
+        let q = |v: Value| shquote(&v).unwrap();
+        assert_eq!(q(Value::from("")), "''");
+        assert_eq!(q(Value::from("a\tb")), r"$'a\x09b'");
+        assert_eq!(q(Value::from("x\u{2028}'\\")), r"$'x\xe2\x80\xa8\'\\'");
+        assert_eq!(q(Value::from(42)), "'42'");
+        let err = shquote(&Value::from("a\0")).unwrap_err();
+        assert!(err.detail().unwrap().contains("NUL"), "{err}");
     }
 
     #[test]
