@@ -52,14 +52,26 @@ fn s(text: &str) -> Value {
 
 #[test]
 fn rendering_is_deterministic() {
-    let values = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/golden/24-hostile-strings/values.yaml")).unwrap();
+    let values = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/golden/24-hostile-strings/values.yaml"
+    ))
+    .unwrap();
     let mut user = UserValues::new();
     user.add_yaml("hostile.yaml", &values).unwrap();
-    user.add_yaml("more.yaml", "podLabels: {z: 1, a: 2, m: 3}\nnodeSelector: {b: x, a: y}\n").unwrap();
+    user.add_yaml(
+        "more.yaml",
+        "podLabels: {z: 1, a: 2, m: 3}\nnodeSelector: {b: x, a: y}\n",
+    )
+    .unwrap();
     let options = RenderOptions::new(Release::new("ci", "gitlab").unwrap());
     let first = renderer().render(&user, &options).unwrap().to_string();
     for _ in 0..20 {
-        let again = Renderer::new(Chart::builtin()).unwrap().render(&user, &options).unwrap().to_string();
+        let again = Renderer::new(Chart::builtin())
+            .unwrap()
+            .render(&user, &options)
+            .unwrap()
+            .to_string();
         assert_eq!(again, first);
     }
 }
@@ -70,36 +82,65 @@ fn output_stream_has_helm_framing() {
         .render(&UserValues::new(), &RenderOptions::default())
         .unwrap()
         .to_string();
-    assert!(docs_text.starts_with("---\n# Source: gitlab-runner/templates/configmap.yaml\napiVersion: v1\n"));
-    assert!(docs_text.contains("\n---\n# Source: gitlab-runner/templates/deployment.yaml\napiVersion: apps/v1\n"));
+    assert!(docs_text
+        .starts_with("---\n# Source: gitlab-runner/templates/configmap.yaml\napiVersion: v1\n"));
+    assert!(docs_text.contains(
+        "\n---\n# Source: gitlab-runner/templates/deployment.yaml\napiVersion: apps/v1\n"
+    ));
     assert!(docs_text.ends_with("configMap:\n          name: \"release-name-gitlab-runner\"\n"));
-    assert!(!docs_text.contains("\n\n---"), "no blank line before a separator");
+    assert!(
+        !docs_text.contains("\n\n---"),
+        "no blank line before a separator"
+    );
 }
 
 /// The hostile-strings golden case, checked field by field after parsing.
 #[test]
 fn hostile_strings_come_out_unchanged() {
-    let values = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/golden/24-hostile-strings/values.yaml")).unwrap();
+    let values = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/golden/24-hostile-strings/values.yaml"
+    ))
+    .unwrap();
     let input: Mapping = serde_yaml::from_str(&values).unwrap();
     let docs = render_mapping(input.clone());
     let deployment = object(&docs, "Deployment");
     let pod = &deployment["spec"]["template"];
-    assert_eq!(env_value(&docs, "containers", "CI_SERVER_URL"), input["gitlabUrl"]);
-    assert_eq!(env_value(&docs, "containers", "RUNNER_TAG_LIST"), input["runners"]["tags"]);
-    assert_eq!(env_value(&docs, "containers", "KUBERNETES_IMAGE"), input["runners"]["image"]);
+    assert_eq!(
+        env_value(&docs, "containers", "CI_SERVER_URL"),
+        input["gitlabUrl"]
+    );
+    assert_eq!(
+        env_value(&docs, "containers", "RUNNER_TAG_LIST"),
+        input["runners"]["tags"]
+    );
+    assert_eq!(
+        env_value(&docs, "containers", "KUBERNETES_IMAGE"),
+        input["runners"]["image"]
+    );
     assert_eq!(env_value(&docs, "containers", "A: B"), s("{ x: 1 }"));
     assert_eq!(pod["metadata"]["labels"]["x\ny"], s("true"));
     assert_eq!(pod["metadata"]["labels"]["é"], s("ünï"));
     assert_eq!(pod["metadata"]["annotations"]["a/b"], s("'quoted'"));
     assert_eq!(pod["metadata"]["annotations"]["empty"], s(""));
     let sa = object(&docs, "ServiceAccount");
-    assert_eq!(sa["metadata"]["annotations"]["note"], s("multi\nline: value"));
+    assert_eq!(
+        sa["metadata"]["annotations"]["note"],
+        s("multi\nline: value")
+    );
     let role = object(&docs, "Role");
-    assert_eq!(role["rules"][0]["verbs"], serde_yaml::from_str::<Value>("['*', 'get: x']").unwrap());
+    assert_eq!(
+        role["rules"][0]["verbs"],
+        serde_yaml::from_str::<Value>("['*', 'get: x']").unwrap()
+    );
     let secret = object(&docs, "Secret");
-    assert_eq!(secret["data"]["runner-registration-token"], s("dG9rOiBlbiAjIG5vdCBhIGNvbW1lbnQ="));
+    assert_eq!(
+        secret["data"]["runner-registration-token"],
+        s("dG9rOiBlbiAjIG5vdCBhIGNvbW1lbnQ=")
+    );
     let config = object(&docs, "ConfigMap");
-    let template: toml::Table = toml::from_str(config["data"]["config.template.toml"].as_str().unwrap()).unwrap();
+    let template: toml::Table =
+        toml::from_str(config["data"]["config.template.toml"].as_str().unwrap()).unwrap();
     let alias = &template["runners"][0]["kubernetes"]["host_aliases"][0];
     assert_eq!(alias["ip"].as_str(), Some("10.0.0.1\"\n[[runners]]"));
     assert_eq!(alias["hostnames"][1].as_str(), Some("c\u{2028}d"));
@@ -109,19 +150,35 @@ fn hostile_strings_come_out_unchanged() {
 fn numbers_print_in_full() {
     let docs = render_mapping(yaml("concurrent: 1000000\nrunners: {outputLimit: 10000000, pollTimeout: 1.5}\nterminationGracePeriodSeconds: 100000000"));
     let config = object(&docs, "ConfigMap");
-    assert!(config["data"]["config.toml"].as_str().unwrap().contains("concurrent = 1000000\n"));
-    assert_eq!(env_value(&docs, "containers", "RUNNER_OUTPUT_LIMIT"), s("10000000"));
-    assert_eq!(env_value(&docs, "containers", "KUBERNETES_POLL_TIMEOUT"), s("1.5"));
+    assert!(config["data"]["config.toml"]
+        .as_str()
+        .unwrap()
+        .contains("concurrent = 1000000\n"));
+    assert_eq!(
+        env_value(&docs, "containers", "RUNNER_OUTPUT_LIMIT"),
+        s("10000000")
+    );
+    assert_eq!(
+        env_value(&docs, "containers", "KUBERNETES_POLL_TIMEOUT"),
+        s("1.5")
+    );
     let deployment = object(&docs, "Deployment");
-    assert_eq!(deployment["spec"]["template"]["spec"]["terminationGracePeriodSeconds"], Value::from(100_000_000));
+    assert_eq!(
+        deployment["spec"]["template"]["spec"]["terminationGracePeriodSeconds"],
+        Value::from(100_000_000)
+    );
 }
 
 #[test]
 fn user_null_deletes_a_default() {
-    let docs = render_mapping(yaml("metrics: null\nsecurityContext: {fsGroup: null}\nrunners: {image: null}"));
+    let docs = render_mapping(yaml(
+        "metrics: null\nsecurityContext: {fsGroup: null}\nrunners: {image: null}",
+    ));
     let deployment = object(&docs, "Deployment");
     let pod = &deployment["spec"]["template"];
-    assert!(pod["metadata"]["annotations"].get("prometheus.io/scrape").is_none());
+    assert!(pod["metadata"]["annotations"]
+        .get("prometheus.io/scrape")
+        .is_none());
     assert!(pod["spec"]["securityContext"].get("fsGroup").is_none());
     assert_eq!(env_value(&docs, "containers", "KUBERNETES_IMAGE"), s(""));
 }
@@ -129,14 +186,21 @@ fn user_null_deletes_a_default() {
 /// Strings for property tests: arbitrary Unicode, weighted towards YAML/shell/TOML syntax.
 fn nasty_string() -> impl Strategy<Value = String> {
     let pieces = prop::sample::select(vec![
-        ": ", " #", "#", "-", "- ", "*", "&", "!", "{", "}", "[", "]", ",", "|", ">", "'", "\"", "\\", "%", "@", "`",
-        "\n", "\r", "\t", "\u{0}", "\u{7f}", "\u{85}", "\u{2028}", "\u{feff}", "---", "...", "~", "null", "true", "yes",
-        "no", "on", "1e3", "0x1F", "0755", "1:20", ".inf", "<<", "=", "$(id)", "${x}", "é", "😀", " ", "",
+        ": ", " #", "#", "-", "- ", "*", "&", "!", "{", "}", "[", "]", ",", "|", ">", "'", "\"",
+        "\\", "%", "@", "`", "\n", "\r", "\t", "\u{0}", "\u{7f}", "\u{85}", "\u{2028}", "\u{feff}",
+        "---", "...", "~", "null", "true", "yes", "no", "on", "1e3", "0x1F", "0755", "1:20",
+        ".inf", "<<", "=", "$(id)", "${x}", "é", "😀", " ", "",
     ]);
     prop_oneof![
         any::<String>(),
         prop::collection::vec(pieces, 0..6).prop_map(|v| v.concat()),
-        (prop::collection::vec(prop::sample::select(vec!["a", "1", " ", ": ", "\n", "'", "\""]), 0..4), any::<String>())
+        (
+            prop::collection::vec(
+                prop::sample::select(vec!["a", "1", " ", ": ", "\n", "'", "\""]),
+                0..4
+            ),
+            any::<String>()
+        )
             .prop_map(|(v, tail)| format!("{}{tail}", v.concat())),
     ]
 }
