@@ -1,1 +1,144 @@
-fn main() {}
+//! Benchmarks of the library: compiling the chart, rendering (defaults, the seed values, a large
+//! values file), merging values with `--set` expressions, and printing the manifests.
+//!
+//! ```text
+//! cargo bench --bench render
+//! cargo bench --bench render -- --warm-up-time 1 --measurement-time 3   # quicker
+//! ```
+
+use std::hint::black_box;
+
+use criterion::{criterion_group, criterion_main, BatchSize, Criterion};
+use gitlab_runner_chart::{Chart, Release, RenderOptions, Renderer, UserValues};
+
+const SEED: &str = include_str!("../values/seed.yaml");
+const REGISTRATION_FLAGS: &str = include_str!("../tests/golden/21-registration-flags/values.yaml");
+
+/// How many `runners.podLabels` and `runners.env` entries the large values file adds.
+const LARGE_ENTRIES: usize = 500;
+
+/// `tests/golden/21-registration-flags/values.yaml` with [`LARGE_ENTRIES`] more pod labels and
+/// environment variables.
+fn large_values_yaml() -> String {
+    let mut labels = String::from("  podLabels:\n");
+    let mut env = String::from("  env:\n");
+    for i in 0..LARGE_ENTRIES {
+        labels.push_str(&format!("    example.com/label-{i}: \"value-{i}\"\n"));
+        env.push_str(&format!("    VARIABLE_{i}: \"value {i}, with spaces\"\n"));
+    }
+    assert!(
+        REGISTRATION_FLAGS.contains("\n  podLabels:\n")
+            && REGISTRATION_FLAGS.contains("\n  env:\n")
+    );
+    REGISTRATION_FLAGS
+        .replacen("  podLabels:\n", &labels, 1)
+        .replacen("  env:\n", &env, 1)
+}
+
+/// 100 `--set` expressions of various shapes: nested keys, escaped dots, list indices, lists,
+/// typed and untyped values, several assignments in one expression.
+fn set_expressions() -> Vec<String> {
+    (0..100)
+        .map(|i| match i % 5 {
+            0 => format!("runners.podLabels.label-{i}=value-{i}"),
+            1 => format!("runners.nodeSelector.example\\.com/zone-{i}=zone-{i},concurrent={i}"),
+            2 => format!(
+                "envVars[{}].name=VAR_{i},envVars[{}].value=true",
+                i / 5,
+                i / 5
+            ),
+            3 => format!("runners.imagePullSecrets={{registry-{i},other-{i}}}"),
+            _ => format!("runners.env.VARIABLE_{i}=a\\,b\\,c {i},rbac.create=false"),
+        })
+        .collect()
+}
+
+fn values_from(name: &str, yaml: &str) -> UserValues {
+    let mut values = UserValues::new();
+    values.add_yaml(name, yaml).expect("valid values");
+    values
+}
+
+fn options() -> RenderOptions {
+    RenderOptions::new(Release::new("ci", "gitlab").expect("valid release"))
+}
+
+fn compile(c: &mut Criterion) {
+    c.bench_function("compile: Renderer::new(Chart::builtin())", |b| {
+        b.iter(|| Renderer::new(black_box(Chart::builtin())).expect("chart compiles"))
+    });
+}
+
+fn render(c: &mut Criterion) {
+    let renderer = Renderer::new(Chart::builtin()).expect("chart compiles");
+    let options = options();
+    let defaults = UserValues::new();
+    let seed = values_from("seed.yaml", SEED);
+    let large_yaml = large_values_yaml();
+    let large = values_from("large.yaml", &large_yaml);
+
+    // The large file really reaches the manifests.
+    let rendered = renderer
+        .render(&large, &options)
+        .expect("renders")
+        .to_string();
+    let last = LARGE_ENTRIES - 1;
+    assert!(rendered.contains(&format!("example.com/label-{last}")));
+    assert!(rendered.contains(&format!("VARIABLE_{last}")));
+
+    c.bench_function("render: defaults", |b| {
+        b.iter(|| renderer.render(black_box(&defaults), black_box(&options)))
+    });
+    c.bench_function("render: values/seed.yaml", |b| {
+        b.iter(|| renderer.render(black_box(&seed), black_box(&options)))
+    });
+    c.bench_function(
+        "render: large values (21-registration-flags + 500 labels + 500 env)",
+        |b| b.iter(|| renderer.render(black_box(&large), black_box(&options))),
+    );
+}
+
+fn values(c: &mut Criterion) {
+    let large_yaml = large_values_yaml();
+    c.bench_function("values: add_yaml of the large values file", |b| {
+        b.iter(|| values_from("large.yaml", black_box(&large_yaml)))
+    });
+
+    let base = values_from("seed.yaml", SEED);
+    let exprs = set_expressions();
+    c.bench_function(
+        "values: 100 --set expressions + UserValues::merged (seed)",
+        |b| {
+            b.iter_batched(
+                || base.clone(),
+                |mut values| {
+                    for expr in &exprs {
+                        values.set(black_box(expr)).expect("valid expression");
+                    }
+                    values.merged().expect("merges")
+                },
+                BatchSize::SmallInput,
+            )
+        },
+    );
+}
+
+fn output(c: &mut Criterion) {
+    let renderer = Renderer::new(Chart::builtin()).expect("chart compiles");
+    let options = options();
+    let seed = renderer
+        .render(&values_from("seed.yaml", SEED), &options)
+        .expect("renders");
+    let large = renderer
+        .render(&values_from("large.yaml", &large_values_yaml()), &options)
+        .expect("renders");
+    c.bench_function("output: Manifests::to_string (seed)", |b| {
+        b.iter(|| black_box(&seed).to_string())
+    });
+    c.bench_function("output: Manifests::to_string (large)", |b| {
+        b.iter(|| black_box(&large).to_string())
+    });
+}
+
+criterion_group!(benches, compile, render, values, output);
+criterion_main!(benches);

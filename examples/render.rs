@@ -7,7 +7,7 @@
 //! Manifests go to stdout (pipe them to `kubectl apply -f -`), warnings and errors to stderr.
 //! Exit codes: 0 rendered, 1 invalid input (values, release, template), 2 bad usage.
 
-use std::io::Read as _;
+use std::io::{Read as _, Write as _};
 use std::process::ExitCode;
 
 use clap::Parser;
@@ -52,8 +52,15 @@ fn main() -> ExitCode {
     let args = Args::parse();
     match run(&args) {
         Ok(output) => {
-            print!("{output}");
-            ExitCode::SUCCESS
+            // A reader that stops early (`| head`) is not an error of ours.
+            match std::io::stdout().lock().write_all(output.as_bytes()) {
+                Ok(()) => ExitCode::SUCCESS,
+                Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
+                Err(e) => {
+                    eprintln!("Error: cannot write the manifests: {e}");
+                    ExitCode::from(1)
+                }
+            }
         }
         Err(message) => {
             eprintln!("Error: {message}");
@@ -73,6 +80,11 @@ fn run(args: &Args) -> Result<String, String> {
         None => Chart::builtin(),
     };
     let mut values = UserValues::new();
+    if args.values.iter().filter(|f| *f == "-").count() > 1 {
+        return Err(
+            "-f - is given more than once: standard input can be read only once".to_string(),
+        );
+    }
     for file in &args.values {
         let (name, text) = read_values_file(file)?;
         values.add_yaml(&name, &text).map_err(|e| e.to_string())?;
@@ -105,9 +117,15 @@ fn read_values_file(file: &str) -> Result<(String, String), String> {
     }
     let bytes = std::fs::read(file).map_err(|e| format!("cannot read values file {file}: {e}"))?;
     let text = String::from_utf8(bytes).map_err(|e| {
+        let valid = &e.as_bytes()[..e.utf8_error().valid_up_to()];
+        let line = valid.iter().filter(|b| **b == b'\n').count() + 1;
+        let line_start = valid.iter().rposition(|b| *b == b'\n').map_or(0, |i| i + 1);
+        let column = String::from_utf8_lossy(&valid[line_start..])
+            .chars()
+            .count()
+            + 1;
         format!(
-            "{file}: not valid UTF-8 (byte {} is not)",
-            e.utf8_error().valid_up_to()
+            "{file}:{line}:{column}: the file is not valid UTF-8 (YAML files must be UTF-8 text)"
         )
     })?;
     Ok((file.to_string(), text))
