@@ -2,7 +2,8 @@
 //!
 //! ```text
 //! cargo run --example render -- [RELEASE] [-n NS] [-f FILE]... [--set K=V]... [--set-string K=V]...
-//!                                [--kube-version X.Y[.Z]] [--chart-dir DIR]
+//!                                [--kube-version X.Y[.Z]] [--chart-dir DIR] [--no-strict]
+//!                                [--values-schema]
 //! ```
 //! Manifests go to stdout (pipe them to `kubectl apply -f -`), warnings and errors to stderr.
 //! Exit codes: 0 rendered, 1 invalid input (values, release, template), 2 bad usage.
@@ -11,7 +12,10 @@ use std::io::{Read as _, Write as _};
 use std::process::ExitCode;
 
 use clap::Parser;
-use gitlab_runner_chart::{Chart, KubeVersion, Release, RenderOptions, Renderer, UserValues};
+use gitlab_runner_chart::{
+    Chart, Diagnostics, Error, KubeVersion, Release, RenderOptions, Renderer, UserValues,
+    ValuesError,
+};
 
 /// Render the GitLab Runner chart like `helm template`, offline.
 #[derive(Debug, Parser)]
@@ -42,10 +46,36 @@ struct Args {
     #[arg(long, value_name = "X.Y[.Z]", default_value_t = KubeVersion::DEFAULT.to_string())]
     kube_version: String,
 
-    /// Render another chart directory (Chart.yaml, values.yaml, templates/) instead of the
-    /// builtin GitLab Runner chart.
+    /// Render another chart directory (Chart.yaml, values.yaml, values.schema.json,
+    /// templates/) instead of the builtin GitLab Runner chart.
     #[arg(long, value_name = "DIR")]
     chart_dir: Option<String>,
+
+    /// Report unknown keys in the values as warnings instead of errors (for values files
+    /// shared with other tools).
+    #[arg(long)]
+    no_strict: bool,
+
+    /// Render without checking the values against the chart's schema (as Helm's flag of the
+    /// same name); the output is still quoted safely, but may not be valid for Kubernetes.
+    #[arg(long)]
+    skip_schema_validation: bool,
+
+    /// Print the JSON Schema of the chart's values and exit.
+    #[arg(long)]
+    values_schema: bool,
+}
+
+/// How a run fails: a one-line message, or a report of diagnostics printed as is.
+enum Failure {
+    Message(String),
+    Report(String),
+}
+
+impl<E: std::fmt::Display> From<E> for Failure {
+    fn from(e: E) -> Failure {
+        Failure::Message(e.to_string())
+    }
 }
 
 fn main() -> ExitCode {
@@ -62,46 +92,71 @@ fn main() -> ExitCode {
                 }
             }
         }
-        Err(message) => {
+        Err(Failure::Message(message)) => {
             eprintln!("Error: {message}");
+            ExitCode::from(1)
+        }
+        Err(Failure::Report(report)) => {
+            eprintln!("{report}");
             ExitCode::from(1)
         }
     }
 }
 
-fn run(args: &Args) -> Result<String, String> {
-    let release = Release::new(&args.release, &args.namespace).map_err(|e| e.to_string())?;
+fn run(args: &Args) -> Result<String, Failure> {
+    let chart = match &args.chart_dir {
+        Some(dir) => Chart::from_dir(dir)?,
+        None => Chart::builtin(),
+    };
+    if args.values_schema {
+        return match chart.schema() {
+            Some(schema) => Ok(format!("{}\n", serde_json::to_string_pretty(schema)?)),
+            None => Err(Failure::Message(
+                "the chart has no values.schema.json".to_string(),
+            )),
+        };
+    }
+    let release = Release::new(&args.release, &args.namespace)?;
     let kube_version: KubeVersion = args
         .kube_version
         .parse()
-        .map_err(|e| format!("--kube-version: {e}"))?;
-    let chart = match &args.chart_dir {
-        Some(dir) => Chart::from_dir(dir).map_err(|e| e.to_string())?,
-        None => Chart::builtin(),
-    };
+        .map_err(|e| Failure::Message(format!("--kube-version: {e}")))?;
     let mut values = UserValues::new();
     if args.values.iter().filter(|f| *f == "-").count() > 1 {
-        return Err(
+        return Err(Failure::Message(
             "-f - is given more than once: standard input can be read only once".to_string(),
-        );
+        ));
     }
     for file in &args.values {
-        let (name, text) = read_values_file(file)?;
-        values.add_yaml(&name, &text).map_err(|e| e.to_string())?;
+        let (name, text) = read_values_file(file).map_err(Failure::Message)?;
+        values.add_yaml(&name, &text).map_err(|e| match e {
+            // already a report with the line and a caret
+            ValuesError::Yaml { .. } => Failure::Report(e.to_string()),
+            other => other.into(),
+        })?;
     }
     for expr in &args.set {
-        values.set(expr).map_err(|e| e.to_string())?;
+        values.set(expr)?;
     }
     for expr in &args.set_string {
-        values.set_string(expr).map_err(|e| e.to_string())?;
+        values.set_string(expr)?;
     }
-    let renderer = Renderer::new(chart).map_err(|e| e.to_string())?;
-    let options = RenderOptions::new(release).with_kube_version(kube_version);
-    let manifests = renderer
-        .render(&values, &options)
-        .map_err(|e| e.to_string())?;
-    for warning in manifests.warnings() {
-        eprintln!("warning: {warning}");
+    let chart = if args.skip_schema_validation {
+        chart.with_schema(None)
+    } else {
+        chart
+    };
+    let renderer = Renderer::new(chart)?;
+    let options = RenderOptions::new(release)
+        .with_kube_version(kube_version)
+        .with_strict(!args.no_strict);
+    let manifests = match renderer.render(&values, &options) {
+        Ok(manifests) => manifests,
+        Err(Error::Invalid(diagnostics)) => return Err(Failure::Report(diagnostics.to_string())),
+        Err(e) => return Err(e.into()),
+    };
+    if !manifests.warnings().is_empty() {
+        eprintln!("{}", Diagnostics(manifests.warnings().to_vec()));
     }
     Ok(manifests.to_string())
 }

@@ -138,6 +138,7 @@ pub struct Chart {
     metadata: ChartMetadata,
     default_values: serde_yaml::Mapping,
     templates: Vec<(String, String)>,
+    schema: Option<serde_json::Value>,
 }
 
 impl Chart {
@@ -160,10 +161,11 @@ impl Chart {
             templates,
         )
         .expect("the builtin chart is valid (checked by tests)")
+        .with_schema(Some(crate::schema::values_schema()))
     }
 
-    /// Loads a chart directory: `Chart.yaml`, `values.yaml` (optional) and every file of
-    /// `templates/`.
+    /// Loads a chart directory: `Chart.yaml`, `values.yaml` (optional), `values.schema.json`
+    /// (optional: values are checked against it, as Helm does) and every file of `templates/`.
     pub fn from_dir(dir: impl AsRef<Path>) -> Result<Chart, ChartError> {
         let dir = dir.as_ref();
         let read = |path: PathBuf| {
@@ -194,8 +196,33 @@ impl Chart {
             let name = entry.file_name().to_string_lossy().into_owned();
             templates.push((name, read(path)?));
         }
+        let schema_path = dir.join("values.schema.json");
+        let schema = if schema_path.exists() {
+            let text = read(schema_path.clone())?;
+            let value = serde_json::from_str(&text).map_err(|e| ChartError::Metadata {
+                file: schema_path.display().to_string(),
+                message: format!("invalid JSON: {e}"),
+            })?;
+            Some(value)
+        } else {
+            None
+        };
         let chart_file = dir.join("Chart.yaml").display().to_string();
-        Chart::from_parts(&chart_file, &chart_yaml, &values_yaml, templates)
+        Ok(
+            Chart::from_parts(&chart_file, &chart_yaml, &values_yaml, templates)?
+                .with_schema(schema),
+        )
+    }
+
+    /// The same chart with another values schema (`None`: values are not checked).
+    pub fn with_schema(mut self, schema: Option<serde_json::Value>) -> Chart {
+        self.schema = schema;
+        self
+    }
+
+    /// The JSON Schema the values are checked against, if the chart has one.
+    pub fn schema(&self) -> Option<&serde_json::Value> {
+        self.schema.as_ref()
     }
 
     /// Builds a chart from the text of its files. `chart_file` names `Chart.yaml` in errors.
@@ -224,6 +251,7 @@ impl Chart {
             metadata,
             default_values,
             templates,
+            schema: None,
         })
     }
 
@@ -273,6 +301,7 @@ mod tests {
         assert_eq!(loaded.metadata(), builtin.metadata());
         assert_eq!(loaded.default_values(), builtin.default_values());
         assert_eq!(loaded.templates(), builtin.templates());
+        assert_eq!(loaded.schema(), builtin.schema());
     }
 
     #[test]

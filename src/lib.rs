@@ -29,14 +29,17 @@
 
 pub mod chart;
 pub mod context;
+pub mod diagnostic;
 pub mod engine;
 mod error;
 pub mod manifest;
 mod render;
+pub mod schema;
 pub mod values;
 
 pub use chart::{Chart, ChartError, ChartMetadata};
 pub use context::{KubeVersion, Release, ReleaseError};
+pub use diagnostic::{Diagnostic, Diagnostics, Origin, Severity};
 pub use engine::TemplateError;
 pub use error::Error;
 pub use manifest::{Manifest, ManifestError, Manifests};

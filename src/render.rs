@@ -4,31 +4,51 @@ use minijinja::value::Serde;
 use minijinja::{context, Environment, Value};
 
 use crate::context::{Capabilities, TemplateView};
+use crate::diagnostic::{Diagnostic, Diagnostics, Origin, Severity};
 use crate::manifest::{sort_by_install_order, split_documents, Manifests};
+use crate::schema::check::Checker;
 use crate::values::{merge, UserValues};
 use crate::{Chart, ChartError, Error, KubeVersion, Release, TemplateError};
 
-/// Where and for what a chart is rendered: the release and the target Kubernetes version.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
+/// Where and for what a chart is rendered: the release, the target Kubernetes version, and
+/// whether unknown keys in the values are errors.
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RenderOptions {
     /// `Release.Name`, `Release.Namespace`, ...
     pub release: Release,
     /// `Capabilities.KubeVersion` (selects API versions, e.g. of the HPA).
     pub kube_version: KubeVersion,
+    /// Unknown keys in the values are errors (true, the default) or warnings.
+    pub strict: bool,
+}
+
+impl Default for RenderOptions {
+    fn default() -> RenderOptions {
+        RenderOptions::new(Release::default())
+    }
 }
 
 impl RenderOptions {
-    /// Options for `release` and the default Kubernetes version ([`KubeVersion::DEFAULT`]).
+    /// Options for `release`, the default Kubernetes version ([`KubeVersion::DEFAULT`]),
+    /// strict about unknown keys.
     pub fn new(release: Release) -> RenderOptions {
         RenderOptions {
             release,
             kube_version: KubeVersion::DEFAULT,
+            strict: true,
         }
     }
 
     /// The same options for another Kubernetes version.
     pub fn with_kube_version(mut self, kube_version: KubeVersion) -> RenderOptions {
         self.kube_version = kube_version;
+        self
+    }
+
+    /// The same options, with unknown keys as errors (`true`) or as warnings (`false`, for
+    /// values files shared with other tools).
+    pub fn with_strict(mut self, strict: bool) -> RenderOptions {
+        self.strict = strict;
         self
     }
 }
@@ -46,6 +66,7 @@ impl RenderOptions {
 pub struct Renderer {
     chart: Chart,
     env: Environment<'static>,
+    checker: Option<Checker>,
     /// Templates that produce manifests (not `_` helpers), sorted by name.
     manifest_templates: Vec<String>,
 }
@@ -74,9 +95,21 @@ impl Renderer {
                 manifest_templates.push(name.clone());
             }
         }
+        let checker = match chart.schema() {
+            Some(schema) => Some(
+                Checker::new(schema.clone(), chart.metadata().name == "gitlab-runner").map_err(
+                    |message| ChartError::Metadata {
+                        file: "values.schema.json".to_string(),
+                        message,
+                    },
+                )?,
+            ),
+            None => None,
+        };
         Ok(Renderer {
             chart,
             env,
+            checker,
             manifest_templates,
         })
     }
@@ -86,19 +119,59 @@ impl Renderer {
         &self.chart
     }
 
-    /// The values templates see: the user's values coalesced over the chart defaults, and the
-    /// warnings of that merge.
-    pub fn merged_values(
+    /// The values templates see: the user's values coalesced over the chart defaults, and
+    /// checked against the chart's schema. Problems are returned all at once
+    /// ([`Error::Invalid`]); warnings (unknown keys when not strict, Helm's merge warnings)
+    /// come with the values.
+    pub fn checked_values(
         &self,
         values: &UserValues,
-    ) -> Result<(serde_yaml::Mapping, Vec<String>), Error> {
+        options: &RenderOptions,
+    ) -> Result<(serde_yaml::Mapping, Vec<Diagnostic>), Error> {
         let user = values.merged()?;
-        Ok(merge::coalesce(user, self.chart.default_values()))
+        let (merged, merge_warnings) = merge::coalesce(user, self.chart.default_values());
+        let mut diagnostics: Vec<Diagnostic> = merge_warnings
+            .into_iter()
+            .map(|(path, message)| Diagnostic {
+                severity: Severity::Warning,
+                origin: values.origin(&path, false),
+                path: path.to_string(),
+                message,
+                help: None,
+            })
+            .collect();
+        if let Some(checker) = &self.checker {
+            for problem in checker.check(&merged, &options.release) {
+                let severity = if problem.unknown_key && !options.strict {
+                    Severity::Warning
+                } else {
+                    Severity::Error
+                };
+                let origin = origin_of(
+                    values,
+                    self.chart.default_values(),
+                    &problem.path,
+                    problem.on_key,
+                );
+                diagnostics.push(Diagnostic {
+                    severity,
+                    path: problem.path.to_string(),
+                    message: problem.message,
+                    origin,
+                    help: problem.help,
+                });
+            }
+        }
+        sort_diagnostics(&mut diagnostics, values);
+        if diagnostics.iter().any(|d| d.severity == Severity::Error) {
+            return Err(Error::Invalid(Diagnostics(diagnostics)));
+        }
+        Ok((merged, diagnostics))
     }
 
     /// Renders every template and returns the objects in Helm's install order.
     pub fn render(&self, values: &UserValues, options: &RenderOptions) -> Result<Manifests, Error> {
-        let (merged, warnings) = self.merged_values(values)?;
+        let (merged, warnings) = self.checked_values(values, options)?;
         let chart_name = &self.chart.metadata().name;
         let base_path = format!("{chart_name}/templates");
         let base = context! {
@@ -125,4 +198,47 @@ impl Renderer {
         sort_by_install_order(&mut manifests);
         Ok(Manifests::new(manifests, warnings))
     }
+}
+
+/// Problems in the order a person fixes them: file by file in the order given, line by line,
+/// then `--set` expressions, then chart defaults; by values path where there is no location.
+fn sort_diagnostics(diagnostics: &mut [Diagnostic], values: &UserValues) {
+    let files = values.file_names();
+    let rank = |d: &Diagnostic| match &d.origin {
+        Some(Origin::File {
+            name, line, column, ..
+        }) => (
+            0,
+            files.iter().position(|f| f == name).unwrap_or(usize::MAX),
+            *line,
+            *column,
+        ),
+        Some(Origin::Set { column, .. }) => (1, 0, 0, *column),
+        Some(Origin::ChartDefault) => (2, 0, 0, 0),
+        None => (3, 0, 0, 0),
+    };
+    diagnostics.sort_by(|a, b| rank(a).cmp(&rank(b)).then_with(|| a.path.cmp(&b.path)));
+}
+
+/// Where the problem at `path` comes from: a user source, else the chart defaults; for a path
+/// that is in neither (a missing key), the nearest enclosing value.
+fn origin_of(
+    values: &UserValues,
+    defaults: &serde_yaml::Mapping,
+    path: &crate::values::Path,
+    on_key: bool,
+) -> Option<Origin> {
+    let mut at = Some(path.clone());
+    let mut exact = true;
+    while let Some(p) = at {
+        if let Some(origin) = values.origin(&p, on_key && exact) {
+            return Some(origin);
+        }
+        if crate::values::lookup(defaults, &p).is_some() {
+            return Some(Origin::ChartDefault);
+        }
+        exact = false;
+        at = p.parent().filter(|parent| !parent.is_empty());
+    }
+    None
 }

@@ -92,7 +92,10 @@ fn failure(output: &Output) -> &str {
     );
     assert_eq!(stdout(output), "", "nothing goes to stdout on error");
     let err = stderr(output);
-    assert!(err.starts_with("Error: "), "stderr: {err}");
+    assert!(
+        err.starts_with("Error: ") || err.starts_with("error: "),
+        "stderr: {err}"
+    );
     err
 }
 
@@ -246,31 +249,49 @@ fn set_types_values() {
 
 #[test]
 fn set_string_keeps_values_strings() {
-    let output = run(&["--set-string", "concurrent=5"]);
+    // `--set runners.tags=5` is the integer 5, which the schema refuses for a string field
+    let output = run(&["--set", "runners.tags=5"]);
+    let err = failure(&output);
+    assert!(
+        err.contains("runners.tags: expected a string, found an integer (5)"),
+        "{err}"
+    );
+    assert!(
+        err.contains("--set-string"),
+        "the help names --set-string: {err}"
+    );
+    let output = run(&["--set-string", "runners.tags=5"]);
     let out = success(&output);
-    assert_eq!(concurrent_line(out), "concurrent = \"5\"");
+    assert!(
+        out.contains("- name: RUNNER_TAG_LIST\n          value: \"5\"\n"),
+        "{out}"
+    );
 }
 
 #[test]
 fn set_string_applies_after_set_whatever_the_order_of_the_flags() {
     let output = run(&[
         "--set-string",
-        "concurrent=7",
+        "runners.tags=7",
         "--set",
-        "concurrent=5",
+        "runners.tags=a,concurrent=5",
         "-f",
         "values/seed.yaml",
     ]);
     let out = success(&output);
-    assert_eq!(concurrent_line(out), "concurrent = \"7\"");
+    assert_eq!(concurrent_line(out), "concurrent = 5");
+    assert!(
+        out.contains("- name: RUNNER_TAG_LIST\n          value: \"7\"\n"),
+        "{out}"
+    );
     assert_eq!(
         out,
         library_render(
             "release-name",
             "default",
             &["values/seed.yaml"],
-            &["concurrent=5"],
-            &["concurrent=7"],
+            &["runners.tags=a,concurrent=5"],
+            &["runners.tags=7"],
             KubeVersion::DEFAULT,
         )
     );
@@ -356,17 +377,22 @@ fn malformed_yaml_is_an_error_with_file_line_and_column() {
     );
     let output = run(&["-f", file.to_str().unwrap()]);
     let err = failure(&output);
-    let prefix = format!("Error: {}:", file.display());
-    let location = err
-        .strip_prefix(&prefix)
-        .unwrap_or_else(|| panic!("stderr does not start with {prefix:?}: {err}"));
-    // `LINE:COL: message`
-    let mut parts = location.splitn(3, ':');
-    let line: usize = parts.next().unwrap().parse().expect("a line number");
-    let column: usize = parts.next().unwrap().parse().expect("a column number");
-    assert!(parts.next().is_some_and(|m| !m.trim().is_empty()), "{err}");
+    assert!(err.starts_with("error: invalid YAML: "), "{err}");
+    let marker = format!(" --> {}:", file.display());
+    let location = &err[err
+        .find(&marker)
+        .unwrap_or_else(|| panic!("no {marker:?} in {err}"))
+        + marker.len()..];
+    // `LINE:COL` then the line and a caret
+    let location = location.lines().next().unwrap();
+    let (line, column) = location.split_once(':').unwrap();
+    let (line, column): (usize, usize) = (line.parse().unwrap(), column.parse().unwrap());
     assert!((2..=3).contains(&line), "{err}");
     assert!(column >= 1, "{err}");
+    assert!(
+        err.contains(" | concurrent: 2\n") || err.contains(" | runners: [a\n"),
+        "{err}"
+    );
 }
 
 #[test]

@@ -1,7 +1,8 @@
 //! Golden files: `tests/golden/<case>/values.yaml` renders to `tests/golden/<case>/expected.yaml`.
 //!
 //! An optional `tests/golden/<case>/options.yaml` sets `release` (default `ci`), `namespace`
-//! (default `gitlab`) and `kubeVersion` (default: the library's default version).
+//! (default `gitlab`), `kubeVersion` (default: the library's default version) and
+//! `skipSchemaValidation` (default false).
 //!
 //! To regenerate after an intended change: `UPDATE_GOLDEN=1 cargo test --test golden`, then
 //! review every diff with `git diff tests/golden` before committing: a golden file is a promise
@@ -23,6 +24,9 @@ struct Options {
     #[serde(default = "default_namespace")]
     namespace: String,
     kube_version: Option<String>,
+    /// Render without the values schema (for values Kubernetes would refuse, to test quoting).
+    #[serde(default)]
+    skip_schema_validation: bool,
 }
 
 fn default_release() -> String {
@@ -56,7 +60,14 @@ fn render_case(dir: &Path) -> String {
         .as_deref()
         .map(|v| v.parse().unwrap())
         .unwrap_or(KubeVersion::DEFAULT);
-    support::render(&values, &options.release, &options.namespace, kube)
+    support::try_render(
+        &values,
+        &options.release,
+        &options.namespace,
+        kube,
+        !options.skip_schema_validation,
+    )
+    .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
 }
 
 #[test]

@@ -6,6 +6,8 @@ mod split;
 
 use std::fmt;
 
+use crate::diagnostic::Diagnostic;
+
 pub use order::{sort_by_install_order, INSTALL_ORDER};
 pub use split::split_documents;
 
@@ -78,17 +80,17 @@ impl Manifest {
     }
 }
 
-/// The result of a render: manifests in install order, and the warnings Helm would print
-/// (values that were skipped when merging).
+/// The result of a render: manifests in install order, and warnings about the values (Helm's
+/// merge warnings; unknown keys when not strict).
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Manifests {
     items: Vec<Manifest>,
-    warnings: Vec<String>,
+    warnings: Vec<Diagnostic>,
 }
 
 impl Manifests {
     /// Manifests (to be printed in the given order) and warnings.
-    pub fn new(items: Vec<Manifest>, warnings: Vec<String>) -> Manifests {
+    pub fn new(items: Vec<Manifest>, warnings: Vec<Diagnostic>) -> Manifests {
         Manifests { items, warnings }
     }
 
@@ -117,8 +119,8 @@ impl Manifests {
         self.items.iter().find(|m| m.kind == kind)
     }
 
-    /// Warnings about the values (as Helm prints them on stderr).
-    pub fn warnings(&self) -> &[String] {
+    /// Warnings about the values, with their path and origin (print them on stderr).
+    pub fn warnings(&self) -> &[Diagnostic] {
         &self.warnings
     }
 }

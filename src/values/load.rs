@@ -14,12 +14,13 @@ use super::{merge, ValuesError};
 /// let values = parse_values("v.yaml", "a: 1\n---\nb: {c: true}\n").unwrap();
 /// assert_eq!(values.len(), 2);
 /// let err = parse_values("v.yaml", "a: [1\n").unwrap_err();
-/// assert!(err.to_string().starts_with("v.yaml:2:1: "), "{err}");
+/// assert!(err.to_string().contains(" --> v.yaml:2:1"), "{err}");
 /// ```
 pub fn parse_values(source_name: &str, text: &str) -> Result<Mapping, ValuesError> {
+    check_limits(source_name, text)?;
     let mut merged = Mapping::new();
     for document in serde_yaml::Deserializer::from_str(text) {
-        let value = Value::deserialize(document).map_err(|e| yaml_error(source_name, &e))?;
+        let value = Value::deserialize(document).map_err(|e| yaml_error(source_name, text, &e))?;
         match value {
             Value::Null => {}
             Value::Mapping(map) => {
@@ -37,19 +38,128 @@ pub fn parse_values(source_name: &str, text: &str) -> Result<Mapping, ValuesErro
     Ok(merged)
 }
 
-fn yaml_error(source_name: &str, error: &serde_yaml::Error) -> ValuesError {
+/// The largest values file accepted: far above any real values file (a few KiB), low enough
+/// that parsing stays fast and small.
+pub const MAX_FILE_BYTES: usize = 4 * 1024 * 1024;
+
+/// The deepest nesting of flow collections (`[[[...]]]`) accepted; the YAML parser refuses
+/// more than 128 levels anyway, but only after work that grows with the square of the depth.
+pub const MAX_FLOW_DEPTH: usize = 128;
+
+/// Refuses, before parsing, input whose size or nesting would make parsing slow.
+fn check_limits(source_name: &str, text: &str) -> Result<(), ValuesError> {
+    if text.len() > MAX_FILE_BYTES {
+        return Err(ValuesError::TooLarge {
+            source_name: source_name.to_string(),
+            bytes: text.len(),
+            limit: MAX_FILE_BYTES,
+        });
+    }
+    // Count flow brackets outside quoted scalars and comments. A bracket inside a plain scalar
+    // (`a: x[1]`) is counted too: harmless, as only more than MAX_FLOW_DEPTH open ones fail.
+    let (mut depth, mut line, mut column) = (0usize, 1usize, 0usize);
+    let mut quote: Option<char> = None;
+    let mut comment = false;
+    let mut previous = '\n';
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        column += 1;
+        if c == '\n' {
+            (line, column, comment) = (line + 1, 0, false);
+            if quote.is_none() {
+                previous = c;
+                continue;
+            }
+        }
+        match quote {
+            Some('\'') if c == '\'' => {
+                if chars.peek() == Some(&'\'') {
+                    chars.next();
+                    column += 1;
+                } else {
+                    quote = None;
+                }
+            }
+            Some('"') if c == '\\' => {
+                if chars.next().is_some() {
+                    column += 1;
+                }
+            }
+            Some('"') if c == '"' => quote = None,
+            Some(_) => {}
+            None if comment => {}
+            None => match c {
+                '#' if previous.is_whitespace() => comment = true,
+                '\'' | '"'
+                    if matches!(
+                        previous,
+                        ' ' | '\t' | '\n' | ':' | '[' | '{' | ',' | '-' | '?'
+                    ) =>
+                {
+                    quote = Some(c)
+                }
+                '[' | '{' => {
+                    depth += 1;
+                    if depth > MAX_FLOW_DEPTH {
+                        return Err(ValuesError::Yaml {
+                            source_name: source_name.to_string(),
+                            line: Some(line),
+                            column: Some(column),
+                            message: format!(
+                                "collections nested more than {MAX_FLOW_DEPTH} levels deep"
+                            ),
+                            line_text: line_text(text, line).map(|l| l.chars().take(200).collect()),
+                        });
+                    }
+                }
+                ']' | '}' => depth = depth.saturating_sub(1),
+                _ => {}
+            },
+        }
+        previous = c;
+    }
+    Ok(())
+}
+
+fn yaml_error(source_name: &str, text: &str, error: &serde_yaml::Error) -> ValuesError {
     let location = error.location();
     let mut message = error.to_string();
     // The parser appends " at line L column C"; the location is printed in front instead.
     if let Some(at) = message.find(" at line ") {
         message.truncate(at);
     }
+    if message.contains("repetition limit exceeded") {
+        message = "aliases expand to too much data (more than 100 times the size of the document)"
+            .to_string();
+    } else if message.contains("recursion limit exceeded") {
+        message = "collections nested more than 128 levels deep".to_string();
+    }
+    let line = location.as_ref().map(|l| l.line());
     ValuesError::Yaml {
         source_name: source_name.to_string(),
-        line: location.as_ref().map(|l| l.line()),
+        line,
         column: location.as_ref().map(|l| l.column()),
         message,
+        line_text: line.and_then(|l| line_text(text, l)),
     }
+}
+
+/// Line `n` (1-based) of `text`, with the value of a secret key on it masked.
+fn line_text(text: &str, n: usize) -> Option<String> {
+    // The end of the text (line count + 1) is a line too: where an unclosed collection ends.
+    let line = text.lines().nth(n.checked_sub(1)?).unwrap_or_default();
+    let line = line.strip_suffix('\r').unwrap_or(line);
+    if let Some((key, _)) = line.split_once(':') {
+        let name = key
+            .trim()
+            .trim_start_matches('-')
+            .trim()
+            .trim_matches(['"', '\'']);
+        if crate::diagnostic::is_secret_key(name) {
+            return Some(format!("{key}: ***"));
+        }
+    }
+    Some(line.to_string())
 }
 
 /// A short description of a value's kind, for messages.
@@ -187,7 +297,63 @@ mod tests {
             }
             other => panic!("unexpected {other:?}"),
         }
-        assert!(err.to_string().starts_with("values/x.yaml:3:1: "), "{err}");
+        assert!(
+            err.to_string().contains(" --> values/x.yaml:3:1\n"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn deep_flow_nesting_is_refused_quickly() {
+        let deep = format!("a: {}{}\n", "[".repeat(100_000), "]".repeat(100_000));
+        let start = std::time::Instant::now();
+        let err = parse_values("deep.yaml", &deep).unwrap_err();
+        assert!(start.elapsed().as_secs() < 5, "took {:?}", start.elapsed());
+        match &err {
+            ValuesError::Yaml {
+                line,
+                column,
+                message,
+                ..
+            } => {
+                assert_eq!((*line, *column), (Some(1), Some(132)));
+                assert_eq!(message, "collections nested more than 128 levels deep");
+            }
+            other => panic!("unexpected {other:?}"),
+        }
+        let fine = format!(
+            "a: {}{}\nb: '[[[['\nc: \"{{{{\" # [[[[\n",
+            "[".repeat(100),
+            "]".repeat(100)
+        );
+        assert!(parse_values("ok.yaml", &fine).is_ok());
+    }
+
+    #[test]
+    fn large_files_are_refused() {
+        let big = "a: 1\n".repeat(MAX_FILE_BYTES / 5 + 1);
+        let err = parse_values("big.yaml", &big).unwrap_err();
+        assert!(
+            err.to_string()
+                .starts_with("big.yaml: the file is 4194305 bytes"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn alias_bombs_are_refused() {
+        let mut text = String::from("a: &a [x, x, x, x, x, x, x, x, x]\n");
+        for (prev, name) in ["a", "b", "c", "d", "e", "f", "g", "h"]
+            .iter()
+            .zip(["b", "c", "d", "e", "f", "g", "h", "i"])
+        {
+            text.push_str(&format!("{name}: &{name} [*{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}]\n"));
+        }
+        let err = parse_values("bomb.yaml", &text).unwrap_err();
+        assert!(
+            err.to_string().contains("aliases expand to too much data"),
+            "{err}"
+        );
     }
 
     #[test]

@@ -9,6 +9,8 @@
 
 use serde_yaml::{Mapping, Value};
 
+use super::path::Path;
+
 /// Merges `src` into `dst`: where both have a map at a key the maps are merged recursively,
 /// anything else in `src` replaces what `dst` had.
 ///
@@ -33,7 +35,8 @@ pub fn merge_maps(dst: &mut Mapping, src: Mapping) {
 }
 
 /// Lays `user` over `defaults` with Helm's coalescing rules and returns the result, with the
-/// warnings Helm would print (e.g. `skipped value for runners.cache: Not a table.`).
+/// warnings Helm would print (e.g. for `runners.cache: s3`, where the default is a map), each
+/// with its values path.
 ///
 /// ```
 /// use gitlab_runner_chart::values::merge::coalesce;
@@ -43,22 +46,22 @@ pub fn merge_maps(dst: &mut Mapping, src: Mapping) {
 /// assert_eq!(merged, serde_yaml::from_str::<serde_yaml::Mapping>("a: 1\nb: {c: 2, f: 5}").unwrap());
 /// assert!(warnings.is_empty());
 /// ```
-pub fn coalesce(user: Mapping, defaults: &Mapping) -> (Mapping, Vec<String>) {
+pub fn coalesce(user: Mapping, defaults: &Mapping) -> (Mapping, Vec<(Path, String)>) {
     let mut warnings = Vec::new();
-    let merged = coalesce_at("", user, defaults, &mut warnings);
+    let merged = coalesce_at(&Path::default(), user, defaults, &mut warnings);
     (merged, warnings)
 }
 
 fn coalesce_at(
-    prefix: &str,
+    prefix: &Path,
     mut user: Mapping,
     defaults: &Mapping,
-    warnings: &mut Vec<String>,
+    warnings: &mut Vec<(Path, String)>,
 ) -> Mapping {
     // Keys of the defaults come first, in the defaults' order, then keys only the user has.
     let mut out = Mapping::with_capacity(defaults.len() + user.len());
     for (key, default) in defaults {
-        let path = join(prefix, key);
+        let path = prefix.child_key(key.as_str().unwrap_or_default());
         match user.shift_remove(key) {
             None => {
                 out.insert(key.clone(), default.clone());
@@ -76,14 +79,18 @@ fn coalesce_at(
                     out.insert(key.clone(), Value::Mapping(user_map));
                 }
                 _ => {
-                    warnings.push(format!("skipped value for {path}: Not a table."));
+                    warnings.push((
+                        path,
+                        "the chart default is not a map; the given map replaces it (Helm: \"skipped value ... Not a table\")".to_string(),
+                    ));
                     out.insert(key.clone(), Value::Mapping(user_map));
                 }
             },
             Some(user_value) => {
                 if matches!(default, Value::Mapping(_)) {
-                    warnings.push(format!(
-                        "cannot overwrite table with non table for {path} (the default is a table; the given value is used)"
+                    warnings.push((
+                        path,
+                        "the chart default is a map; the given value replaces it (Helm: \"cannot overwrite table with non table\")".to_string(),
                     ));
                 }
                 out.insert(key.clone(), user_value);
@@ -94,15 +101,6 @@ fn coalesce_at(
         out.insert(key, value);
     }
     out
-}
-
-fn join(prefix: &str, key: &Value) -> String {
-    let key = key.as_str().unwrap_or("?");
-    if prefix.is_empty() {
-        key.to_string()
-    } else {
-        format!("{prefix}.{key}")
-    }
 }
 
 #[cfg(test)]
@@ -146,12 +144,15 @@ mod tests {
         let defaults = map("cache: {}\nimage: u");
         let (merged, warnings) = coalesce(map("cache: s3\nimage: {a: 1}"), &defaults);
         assert_eq!(merged, map("cache: s3\nimage: {a: 1}"));
-        assert_eq!(
-            warnings,
-            [
-                "cannot overwrite table with non table for cache (the default is a table; the given value is used)",
-                "skipped value for image: Not a table."
-            ]
+        let paths: Vec<String> = warnings.iter().map(|(p, _)| p.to_string()).collect();
+        assert_eq!(paths, ["cache", "image"]);
+        assert!(
+            warnings[0].1.starts_with("the chart default is a map"),
+            "{warnings:?}"
+        );
+        assert!(
+            warnings[1].1.starts_with("the chart default is not a map"),
+            "{warnings:?}"
         );
     }
 

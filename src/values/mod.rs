@@ -8,17 +8,24 @@
 
 pub mod load;
 pub mod merge;
+pub mod path;
+pub mod positions;
 pub mod strvals;
 
-use serde_yaml::Mapping;
+use std::sync::{Arc, OnceLock};
 
+use serde_yaml::{Mapping, Value};
+
+use crate::diagnostic::Origin;
+pub use path::{Path, Segment};
+pub use positions::PositionIndex;
 pub use strvals::{StrvalsError, Typing};
 
 /// Errors in values files and `--set` expressions.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 pub enum ValuesError {
-    /// The file is not valid YAML.
-    #[error("{source_name}{}: {message}", location(*line, *column))]
+    /// The file is not valid YAML (or nested too deeply): shown like rustc, with the line.
+    #[error("{}", yaml_report(source_name, *line, *column, message, line_text.as_deref()))]
     Yaml {
         /// The file name (or `<stdin>`).
         source_name: String,
@@ -28,6 +35,18 @@ pub enum ValuesError {
         column: Option<usize>,
         /// What the YAML parser said.
         message: String,
+        /// The text of that line (a secret on it masked), when known.
+        line_text: Option<String>,
+    },
+    /// The file is larger than [`load::MAX_FILE_BYTES`].
+    #[error("{source_name}: the file is {bytes} bytes; values files are limited to {limit} bytes")]
+    TooLarge {
+        /// The file name.
+        source_name: String,
+        /// Its size.
+        bytes: usize,
+        /// The limit.
+        limit: usize,
     },
     /// A document of the file is not a mapping (values files hold `key: value` pairs).
     #[error("{source_name}: the top level of a values file must be a mapping of keys to values, found {found}")]
@@ -57,12 +76,36 @@ pub enum ValuesError {
     },
 }
 
-fn location(line: Option<usize>, column: Option<usize>) -> String {
-    match (line, column) {
-        (Some(l), Some(c)) => format!(":{l}:{c}"),
-        (Some(l), None) => format!(":{l}"),
-        _ => String::new(),
-    }
+/// `error: message` and, where the position is known, ` --> file:line:column` and the line with
+/// a caret, as [`crate::Diagnostic`] prints it.
+fn yaml_report(
+    source_name: &str,
+    line: Option<usize>,
+    column: Option<usize>,
+    message: &str,
+    line_text: Option<&str>,
+) -> String {
+    let origin = match (line, column, line_text) {
+        (Some(line), Some(column), Some(text)) => Some(Origin::File {
+            name: source_name.to_string(),
+            line,
+            column,
+            width: 1,
+            line_text: text.to_string(),
+        }),
+        _ => None,
+    };
+    let diagnostic = crate::Diagnostic {
+        severity: crate::Severity::Error,
+        path: String::new(),
+        message: match origin {
+            Some(_) => format!("invalid YAML: {message}"),
+            None => format!("{source_name}: invalid YAML: {message}"),
+        },
+        origin,
+        help: None,
+    };
+    diagnostic.to_string()
 }
 
 /// The values a user supplies, in Helm's precedence order.
@@ -81,9 +124,19 @@ fn location(line: Option<usize>, column: Option<usize>) -> String {
 /// ```
 #[derive(Debug, Clone, Default)]
 pub struct UserValues {
-    files: Vec<Mapping>,
+    files: Vec<FileSource>,
     set: Vec<String>,
     set_string: Vec<String>,
+}
+
+/// A values file: its name, its text (for positions in messages) and its values.
+#[derive(Debug, Clone)]
+struct FileSource {
+    name: String,
+    text: Option<Arc<str>>,
+    values: Mapping,
+    /// Built on first use: only a file with a problem needs it.
+    positions: Arc<OnceLock<PositionIndex>>,
 }
 
 impl UserValues {
@@ -95,13 +148,25 @@ impl UserValues {
     /// Adds a values file (`-f`), given its name (for errors) and text. Every YAML document of
     /// the file is merged, in order. An empty file or one with only comments adds nothing.
     pub fn add_yaml(&mut self, source_name: &str, text: &str) -> Result<(), ValuesError> {
-        self.files.push(load::parse_values(source_name, text)?);
+        let values = load::parse_values(source_name, text)?;
+        self.files.push(FileSource {
+            name: source_name.to_string(),
+            text: Some(Arc::from(text)),
+            values,
+            positions: Arc::default(),
+        });
         Ok(())
     }
 
-    /// Adds an already parsed values mapping, as if it were a file.
+    /// Adds an already parsed values mapping, as if it were a file (messages about its values
+    /// have no line numbers).
     pub fn add_mapping(&mut self, values: Mapping) {
-        self.files.push(values);
+        self.files.push(FileSource {
+            name: "<values>".to_string(),
+            text: None,
+            values,
+            positions: Arc::default(),
+        });
     }
 
     /// Adds a `--set` expression (`a.b=c,d[0]=e`; numbers, booleans and `null` are typed).
@@ -123,7 +188,7 @@ impl UserValues {
     pub fn merged(&self) -> Result<Mapping, ValuesError> {
         let mut merged = Mapping::new();
         for file in &self.files {
-            merge::merge_maps(&mut merged, file.clone());
+            merge::merge_maps(&mut merged, file.values.clone());
         }
         for (exprs, typing) in [
             (&self.set, Typing::Infer),
@@ -135,6 +200,195 @@ impl UserValues {
         }
         Ok(merged)
     }
+}
+
+impl UserValues {
+    /// The names of the values files, in the order given.
+    pub fn file_names(&self) -> Vec<String> {
+        self.files.iter().map(|f| f.name.clone()).collect()
+    }
+
+    /// Where the value (or, with `on_key`, the key) at `path` was given: the last source in
+    /// precedence order that sets it (`--set-string`, `--set`, then the files from the last),
+    /// with the line and column in a file. `None` if no user source sets it (a chart default).
+    pub fn origin(&self, path: &Path, on_key: bool) -> Option<Origin> {
+        for (exprs, typing, flag) in [
+            (&self.set_string, Typing::String, "--set-string"),
+            (&self.set, Typing::Infer, "--set"),
+        ] {
+            for expr in exprs.iter().rev() {
+                if let Some(origin) = set_origin(expr, typing, flag, path) {
+                    return Some(origin);
+                }
+            }
+        }
+        for file in self.files.iter().rev() {
+            if lookup(&file.values, path).is_none() {
+                continue;
+            }
+            let Some(text) = &file.text else { continue };
+            let index = file.positions.get_or_init(|| PositionIndex::build(text));
+            let exact = if on_key {
+                index.key(path)
+            } else {
+                index.value(path).or_else(|| index.key(path))
+            };
+            let span = exact.or_else(|| index.nearest(path).map(|(_, span)| span));
+            let Some(span) = span else {
+                continue;
+            };
+            let line_text = mask(
+                index.line(span.line).unwrap_or_default(),
+                &self.secret_values(),
+            );
+            return Some(Origin::File {
+                name: file.name.clone(),
+                line: span.line,
+                column: span.column,
+                width: span.len.max(1),
+                line_text,
+            });
+        }
+        None
+    }
+}
+
+impl UserValues {
+    /// The text of every value the user gave at a secret path (see
+    /// [`crate::diagnostic::is_secret_path`]), longest first: what a message must never show.
+    fn secret_values(&self) -> Vec<String> {
+        let mut found = Vec::new();
+        for file in &self.files {
+            collect_secrets(
+                &Value::Mapping(file.values.clone()),
+                &mut Path::default(),
+                false,
+                &mut found,
+            );
+        }
+        for (exprs, typing) in [
+            (&self.set, Typing::Infer),
+            (&self.set_string, Typing::String),
+        ] {
+            for expr in exprs {
+                let mut one = Mapping::new();
+                if strvals::parse_into(expr, &mut one, typing).is_ok() {
+                    collect_secrets(
+                        &Value::Mapping(one),
+                        &mut Path::default(),
+                        false,
+                        &mut found,
+                    );
+                }
+            }
+        }
+        found.sort_by_key(|s| std::cmp::Reverse(s.len()));
+        found.dedup();
+        found
+    }
+}
+
+fn collect_secrets(value: &Value, at: &mut Path, secret: bool, out: &mut Vec<String>) {
+    let secret = secret || crate::diagnostic::is_secret_path(at);
+    match value {
+        Value::Mapping(map) => {
+            for (k, v) in map {
+                at.push_key(k.as_str().unwrap_or_default());
+                collect_secrets(v, at, secret, out);
+                at.pop();
+            }
+        }
+        Value::Sequence(items) => {
+            for (i, v) in items.iter().enumerate() {
+                at.push_index(i);
+                collect_secrets(v, at, secret, out);
+                at.pop();
+            }
+        }
+        Value::String(s) if secret && !s.is_empty() => out.push(s.clone()),
+        Value::Number(n) if secret => out.push(n.to_string()),
+        _ => {}
+    }
+}
+
+/// `text` with every occurrence of a secret replaced by `***`.
+fn mask(text: &str, secrets: &[String]) -> String {
+    secrets.iter().fold(text.to_string(), |text, secret| {
+        text.replace(secret.as_str(), "***")
+    })
+}
+
+/// The value at `path` in a values tree, if it is there (a `null` counts).
+pub fn lookup<'a>(values: &'a Mapping, path: &Path) -> Option<&'a Value> {
+    let mut segments = path.segments().iter();
+    let mut node = match segments.next() {
+        None => return None,
+        Some(Segment::Key(k)) => values.get(k.as_str())?,
+        Some(Segment::Index(_)) => return None,
+    };
+    for segment in segments {
+        node = match (segment, node) {
+            (Segment::Key(k), Value::Mapping(m)) => m.get(k.as_str())?,
+            (Segment::Index(i), Value::Sequence(items)) => items.get(*i)?,
+            _ => return None,
+        };
+    }
+    Some(node)
+}
+
+/// The origin of `path` in one `--set` expression, if the expression sets it: the column of
+/// the assignment (in the expression as shown, secrets masked).
+fn set_origin(expr: &str, typing: Typing, flag: &str, path: &Path) -> Option<Origin> {
+    let mut all = Mapping::new();
+    strvals::parse_into(expr, &mut all, typing).ok()?;
+    lookup(&all, path)?;
+    let shown = strvals::masked(expr);
+    let parts = split_assignments(expr);
+    let shown_parts = split_assignments(&shown);
+    // The assignment that sets it: the last part that sets the path on its own.
+    let (index, _) = parts.iter().enumerate().rev().find(|(_, (_, part))| {
+        let mut one = Mapping::new();
+        strvals::parse_into(part, &mut one, typing).is_ok() && lookup(&one, path).is_some()
+    })?;
+    let (column, width) = match shown_parts.get(index) {
+        Some((start, part)) if shown_parts.len() == parts.len() => {
+            (start + 1, part.chars().count())
+        }
+        _ => (1, shown.chars().count()),
+    };
+    Some(Origin::Set {
+        flag: flag.to_string(),
+        expression: shown,
+        column,
+        width: width.max(1),
+    })
+}
+
+/// The comma-separated assignments of an expression, with their start (in characters).
+fn split_assignments(expr: &str) -> Vec<(usize, String)> {
+    let mut parts = Vec::new();
+    let mut current = String::new();
+    let mut start = 0;
+    let mut escaped = false;
+    let mut braces = 0usize;
+    for (i, c) in expr.chars().enumerate() {
+        if escaped {
+            escaped = false;
+        } else if c == '\\' {
+            escaped = true;
+        } else if c == '{' {
+            braces += 1;
+        } else if c == '}' {
+            braces = braces.saturating_sub(1);
+        } else if c == ',' && braces == 0 {
+            parts.push((start, std::mem::take(&mut current)));
+            start = i + 1;
+            continue;
+        }
+        current.push(c);
+    }
+    parts.push((start, current));
+    parts
 }
 
 fn check_expression(expr: &str, typing: Typing) -> Result<(), ValuesError> {

@@ -123,6 +123,24 @@ pub fn parse_into(expr: &str, dest: &mut Mapping, typing: Typing) -> Result<(), 
     Ok(())
 }
 
+/// The expression as it may be shown in messages: the value of every assignment to a secret
+/// key (a name containing `token`, `password`, `secret` or `key`) replaced by `***`, control
+/// characters shown as U+FFFD.
+///
+/// ```
+/// # use gitlab_runner_chart::values::strvals::masked;
+/// assert_eq!(masked("runnerToken=glrt-abc,concurrent=4"), "runnerToken=***,concurrent=4");
+/// ```
+pub fn masked(expr: &str) -> String {
+    let chars: Vec<char> = expr.chars().collect();
+    let secrets = secret_spans(&chars);
+    let nowhere = Fault {
+        pos: usize::MAX,
+        message: String::new(),
+    };
+    StrvalsError::new(&chars, &secrets, nowhere).expression
+}
+
 /// An invalid `--set` expression: where (column) and what (message), with secrets masked.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error(

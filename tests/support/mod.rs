@@ -8,18 +8,25 @@ use serde_yaml::Value;
 
 /// Renders `values_yaml` (one values file) for release `release` in `namespace`.
 pub fn render(values_yaml: &str, release: &str, namespace: &str, kube: KubeVersion) -> String {
-    try_render(values_yaml, release, namespace, kube)
+    try_render(values_yaml, release, namespace, kube, true)
         .unwrap_or_else(|e| panic!("render failed: {e}"))
 }
 
-/// Like [`render`], returning the error.
+/// Like [`render`], returning the error; `checked: false` skips the values schema (to test
+/// the quoting of values the schema would refuse).
 pub fn try_render(
     values_yaml: &str,
     release: &str,
     namespace: &str,
     kube: KubeVersion,
+    checked: bool,
 ) -> Result<String, gitlab_runner_chart::Error> {
-    let renderer = Renderer::new(Chart::builtin())?;
+    let chart = if checked {
+        Chart::builtin()
+    } else {
+        Chart::builtin().with_schema(None)
+    };
+    let renderer = Renderer::new(chart)?;
     let mut values = UserValues::new();
     values.add_yaml("values.yaml", values_yaml)?;
     let options = RenderOptions::new(Release::new(release, namespace)?).with_kube_version(kube);

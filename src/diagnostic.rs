@@ -1,0 +1,861 @@
+//! Problems in the values, reported like rustc reports problems in code.
+//!
+//! A [`Diagnostic`] says what is wrong at a values path, and where the offending key or value
+//! came from ([`Origin`]): a line of a values file, a `--set` expression, or the chart's
+//! defaults. Its `Display` is rustc's layout, without colors:
+//!
+//! ```text
+//! error: runners.cache.cacheType: expected one of "s3", "gcs", found "s4"
+//!   --> values.yaml:12:16
+//!    |
+//! 12 |     cacheType: s4
+//!    |                ^^
+//!    = help: did you mean `s3`?
+//! ```
+//!
+//! Build one from a [`PositionIndex`] of the file the value came from:
+//!
+//! ```
+//! use gitlab_runner_chart::diagnostic::Diagnostic;
+//! use gitlab_runner_chart::values::{path::Path, positions::PositionIndex};
+//!
+//! let text = "runners:\n  cache:\n    cacheType: s4\n";
+//! let index = PositionIndex::build(text);
+//! let path = Path::parse("runners.cache.cacheType").unwrap();
+//! let diagnostic = Diagnostic::error(&path, r#"expected one of "s3", "gcs", found "s4""#)
+//!     .with_value_origin("values.yaml", &index, &path)
+//!     .with_help("did you mean `s3`?");
+//! assert_eq!(diagnostic.to_string(), "\
+//! error: runners.cache.cacheType: expected one of \"s3\", \"gcs\", found \"s4\"
+//!  --> values.yaml:3:16
+//!   |
+//! 3 |     cacheType: s4
+//!   |                ^^
+//!   = help: did you mean `s3`?");
+//! ```
+//!
+//! [`render_all`] prints a list of them with a closing summary line. This module also holds
+//! the rule that tells which values are secrets ([`is_secret_path`]), so that no diagnostic
+//! shows one.
+
+use std::fmt;
+
+use crate::values::path::{Path, Segment};
+use crate::values::positions::{PositionIndex, Span};
+
+/// How bad a problem is. Errors sort before warnings.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Severity {
+    /// The values are wrong: rendering would fail or produce a broken deployment.
+    Error,
+    /// The values are suspicious (ignored, deprecated, ...) but can be rendered.
+    Warning,
+}
+
+impl Severity {
+    /// `error` or `warning`.
+    pub fn label(self) -> &'static str {
+        match self {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+        }
+    }
+}
+
+impl fmt::Display for Severity {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.label())
+    }
+}
+
+/// Where the offending key or value came from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Origin {
+    /// A values file: name as given (path or `<stdin>`), location, and the text of that line.
+    File {
+        /// The file name as the user gave it, or `<stdin>`.
+        name: String,
+        /// 1-based line.
+        line: usize,
+        /// 1-based column, in characters.
+        column: usize,
+        /// How many characters to underline (at least one caret is shown).
+        width: usize,
+        /// The text of the line, without its line break.
+        line_text: String,
+    },
+    /// A `--set`/`--set-string` expression (already secret-masked by the caller), with the
+    /// 1-based column.
+    Set {
+        /// `--set`, `--set-string`, ...
+        flag: String,
+        /// The expression, e.g. `runners.tags=x`.
+        expression: String,
+        /// 1-based column in the expression, in characters.
+        column: usize,
+        /// How many characters to underline (at least one caret is shown).
+        width: usize,
+    },
+    /// The chart's default values.
+    ChartDefault,
+}
+
+impl Origin {
+    /// The origin of a [`Span`] of a values file indexed by `index`: the line's text is taken
+    /// from the index, and the width is the span's length, cut at the end of the line.
+    pub fn file(name: impl Into<String>, index: &PositionIndex, span: Span) -> Origin {
+        let line_text = index.line(span.line).unwrap_or_default().to_string();
+        let rest = line_text
+            .chars()
+            .count()
+            .saturating_sub(span.column.saturating_sub(1));
+        Origin::File {
+            name: name.into(),
+            line: span.line,
+            column: span.column,
+            width: span.len.min(rest),
+            line_text,
+        }
+    }
+
+    /// The origin of a `--set` expression: `column` (1-based) and `width` in characters.
+    pub fn set(
+        flag: impl Into<String>,
+        expression: impl Into<String>,
+        column: usize,
+        width: usize,
+    ) -> Origin {
+        Origin::Set {
+            flag: flag.into(),
+            expression: expression.into(),
+            column,
+            width,
+        }
+    }
+}
+
+/// A problem in the values.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Diagnostic {
+    /// Error or warning.
+    pub severity: Severity,
+    /// The values path, e.g. `runners.cache.cacheType` (empty for the top level).
+    pub path: String,
+    /// What is wrong, e.g. `expected one of "s3", "gcs", found "s4"`.
+    pub message: String,
+    /// Where the offending key or value came from, when known.
+    pub origin: Option<Origin>,
+    /// A hint, e.g. "did you mean `cache`?".
+    pub help: Option<String>,
+}
+
+impl Diagnostic {
+    /// A diagnostic with no origin and no help. `path` is anything displayed as a values path:
+    /// a [`Path`], or a string.
+    pub fn new(severity: Severity, path: impl fmt::Display, message: impl Into<String>) -> Self {
+        Diagnostic {
+            severity,
+            path: path.to_string(),
+            message: message.into(),
+            origin: None,
+            help: None,
+        }
+    }
+
+    /// An error at `path`.
+    pub fn error(path: impl fmt::Display, message: impl Into<String>) -> Self {
+        Diagnostic::new(Severity::Error, path, message)
+    }
+
+    /// A warning at `path`.
+    pub fn warning(path: impl fmt::Display, message: impl Into<String>) -> Self {
+        Diagnostic::new(Severity::Warning, path, message)
+    }
+
+    /// Sets the help line.
+    pub fn with_help(mut self, help: impl Into<String>) -> Self {
+        self.help = Some(help.into());
+        self
+    }
+
+    /// Sets the origin.
+    pub fn with_origin(mut self, origin: Origin) -> Self {
+        self.origin = Some(origin);
+        self
+    }
+
+    /// Sets the origin to `span` of the file `name` indexed by `index` (see [`Origin::file`]).
+    pub fn with_origin_from_file(self, name: &str, index: &PositionIndex, span: Span) -> Self {
+        self.with_origin(Origin::file(name, index, span))
+    }
+
+    /// Points at the **value** at `path` in the file `name` indexed by `index`: for a problem
+    /// with a value (wrong type, not one of the allowed values). When the file does not hold
+    /// `path` (the value was missing, say), points at the key of its deepest ancestor in the
+    /// file ([`PositionIndex::nearest`]); when the file holds nothing of it, the origin is left
+    /// as it was.
+    pub fn with_value_origin(self, name: &str, index: &PositionIndex, path: &Path) -> Self {
+        match index.nearest(path) {
+            Some((_, span)) => self.with_origin_from_file(name, index, span),
+            None => self,
+        }
+    }
+
+    /// Points at the **key** of `path` in the file `name` indexed by `index`: for a problem
+    /// with the key itself (an unknown key, a misspelled one). Falls back like
+    /// [`with_value_origin`](Self::with_value_origin).
+    pub fn with_key_origin(self, name: &str, index: &PositionIndex, path: &Path) -> Self {
+        match index.key(path) {
+            Some(span) => self.with_origin_from_file(name, index, span),
+            None => self.with_value_origin(name, index, path),
+        }
+    }
+
+    /// Whether this is an error.
+    pub fn is_error(&self) -> bool {
+        self.severity == Severity::Error
+    }
+}
+
+/// The width of a character on a terminal: 0 for combining marks, 2 for wide East Asian
+/// characters and most emoji, 1 otherwise; a tab is shown as 4 spaces. (An approximation of
+/// Unicode's East Asian Width, enough to keep carets under the right characters.)
+fn char_width(c: char) -> usize {
+    match c {
+        '\t' => 4,
+        '\u{0300}'..='\u{036f}' | '\u{200b}'..='\u{200f}' | '\u{fe00}'..='\u{fe0f}' => 0,
+        '\u{1100}'..='\u{115f}'
+        | '\u{2e80}'..='\u{303e}'
+        | '\u{3041}'..='\u{33ff}'
+        | '\u{3400}'..='\u{4dbf}'
+        | '\u{4e00}'..='\u{9fff}'
+        | '\u{a000}'..='\u{a4cf}'
+        | '\u{ac00}'..='\u{d7a3}'
+        | '\u{f900}'..='\u{faff}'
+        | '\u{fe30}'..='\u{fe4f}'
+        | '\u{ff00}'..='\u{ff60}'
+        | '\u{ffe0}'..='\u{ffe6}'
+        | '\u{1f300}'..='\u{1f64f}'
+        | '\u{1f900}'..='\u{1f9ff}'
+        | '\u{20000}'..='\u{3fffd}' => 2,
+        _ => 1,
+    }
+}
+
+/// Writes a snippet line and its caret line: `text` with tabs as 4 spaces, and carets under
+/// the `width` characters from `column` (1-based), at least one.
+fn write_snippet(
+    f: &mut fmt::Formatter<'_>,
+    gutter: &str,
+    label: &str,
+    text: &str,
+    column: usize,
+    width: usize,
+) -> fmt::Result {
+    let shown: String = text
+        .chars()
+        .map(|c| {
+            if c == '\t' {
+                "    ".to_string()
+            } else {
+                c.to_string()
+            }
+        })
+        .collect();
+    writeln!(f, "{label:>w$} | {shown}", w = gutter.len())?;
+    let start = column.saturating_sub(1);
+    let mut chars = text.chars();
+    let before: usize = chars.by_ref().take(start).map(char_width).sum();
+    // Past the end of the line (an empty value there), each missing character counts one.
+    let before = before + start.saturating_sub(text.chars().count());
+    let mut carets: usize = chars.by_ref().take(width).map(char_width).sum();
+    carets += width.saturating_sub(text.chars().count().saturating_sub(start));
+    write!(
+        f,
+        "{gutter} | {}{}",
+        " ".repeat(before),
+        "^".repeat(carets.max(1))
+    )
+}
+
+impl fmt::Display for Diagnostic {
+    /// rustc's layout (see the [module documentation](self)), without a final line break.
+    /// The gutter is as wide as the line number (2 for `--set` and the chart defaults).
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: ", self.severity)?;
+        if !self.path.is_empty() {
+            write!(f, "{}: ", self.path)?;
+        }
+        f.write_str(&self.message)?;
+        let width = match &self.origin {
+            Some(Origin::File { line, .. }) => line.to_string().len(),
+            _ => 2,
+        };
+        let gutter = " ".repeat(width);
+        match &self.origin {
+            Some(Origin::File {
+                name,
+                line,
+                column,
+                width,
+                line_text,
+            }) => {
+                write!(f, "\n{gutter}--> {name}:{line}:{column}\n{gutter} |\n")?;
+                write_snippet(f, &gutter, &line.to_string(), line_text, *column, *width)?;
+            }
+            Some(Origin::Set {
+                flag,
+                expression,
+                column,
+                width,
+            }) => {
+                write!(f, "\n{gutter}--> {flag}\n")?;
+                write_snippet(f, &gutter, "", expression, *column, *width)?;
+            }
+            Some(Origin::ChartDefault) => write!(f, "\n{gutter}--> (chart default)")?,
+            None => {}
+        }
+        if let Some(help) = &self.help {
+            write!(f, "\n{gutter} = help: {help}")?;
+        }
+        Ok(())
+    }
+}
+
+/// The closing line of a report, or `None` when there is nothing to report:
+///
+/// - with errors: `error: 1 problem in the values` / `error: 3 problems in the values`,
+///   followed by `, and 2 warnings` (or `, and 1 warning`) when there are warnings too;
+/// - with warnings only: `warning: 1 possible problem in the values` /
+///   `warning: 2 possible problems in the values`.
+pub fn summary(diags: &[Diagnostic]) -> Option<String> {
+    let errors = diags.iter().filter(|d| d.is_error()).count();
+    let warnings = diags.len() - errors;
+    let plural = |n: usize, word: &str| format!("{n} {word}{}", if n == 1 { "" } else { "s" });
+    match (errors, warnings) {
+        (0, 0) => None,
+        (0, w) => Some(format!(
+            "warning: {} in the values",
+            plural(w, "possible problem")
+        )),
+        (e, 0) => Some(format!("error: {} in the values", plural(e, "problem"))),
+        (e, w) => Some(format!(
+            "error: {} in the values, and {}",
+            plural(e, "problem"),
+            plural(w, "warning")
+        )),
+    }
+}
+
+/// Every diagnostic in the order given, each followed by a blank line, then the [`summary`]
+/// line and a line break. Empty when there are none.
+///
+/// ```
+/// use gitlab_runner_chart::diagnostic::{render_all, Diagnostic};
+/// let report = render_all(&[
+///     Diagnostic::error("concurrent", "expected a number, found \"ten\""),
+///     Diagnostic::warning("", "unknown key `foo`"),
+/// ]);
+/// assert_eq!(report, "\
+/// error: concurrent: expected a number, found \"ten\"
+///
+/// warning: unknown key `foo`
+///
+/// error: 1 problem in the values, and 1 warning
+/// ");
+/// ```
+pub fn render_all(diags: &[Diagnostic]) -> String {
+    let mut out = String::new();
+    for diag in diags {
+        out.push_str(&diag.to_string());
+        out.push_str("\n\n");
+    }
+    if let Some(summary) = summary(diags) {
+        out.push_str(&summary);
+        out.push('\n');
+    }
+    out
+}
+
+/// All the problems found in the values: an error (for [`crate::Error`]) whose `Display` is the
+/// report of [`render_all`] without its final line break (`format!("{d}\n") == render_all(&d)`).
+/// Derefs to the slice of diagnostics.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Diagnostics(pub Vec<Diagnostic>);
+
+impl Diagnostics {
+    /// Wraps a list of diagnostics, in the order given.
+    pub fn new(diagnostics: Vec<Diagnostic>) -> Diagnostics {
+        Diagnostics(diagnostics)
+    }
+
+    /// Whether any of them is an error.
+    pub fn has_errors(&self) -> bool {
+        self.0.iter().any(Diagnostic::is_error)
+    }
+
+    /// The errors.
+    pub fn errors(&self) -> impl Iterator<Item = &Diagnostic> {
+        self.0.iter().filter(|d| d.is_error())
+    }
+
+    /// The warnings.
+    pub fn warnings(&self) -> impl Iterator<Item = &Diagnostic> {
+        self.0.iter().filter(|d| !d.is_error())
+    }
+
+    /// The diagnostics.
+    pub fn into_vec(self) -> Vec<Diagnostic> {
+        self.0
+    }
+}
+
+impl std::ops::Deref for Diagnostics {
+    type Target = [Diagnostic];
+    fn deref(&self) -> &[Diagnostic] {
+        &self.0
+    }
+}
+
+impl From<Vec<Diagnostic>> for Diagnostics {
+    fn from(diagnostics: Vec<Diagnostic>) -> Diagnostics {
+        Diagnostics(diagnostics)
+    }
+}
+
+impl FromIterator<Diagnostic> for Diagnostics {
+    fn from_iter<I: IntoIterator<Item = Diagnostic>>(iter: I) -> Diagnostics {
+        Diagnostics(iter.into_iter().collect())
+    }
+}
+
+impl IntoIterator for Diagnostics {
+    type Item = Diagnostic;
+    type IntoIter = std::vec::IntoIter<Diagnostic>;
+    fn into_iter(self) -> Self::IntoIter {
+        self.0.into_iter()
+    }
+}
+
+impl<'a> IntoIterator for &'a Diagnostics {
+    type Item = &'a Diagnostic;
+    type IntoIter = std::slice::Iter<'a, Diagnostic>;
+    fn into_iter(self) -> Self::IntoIter {
+        self.0.iter()
+    }
+}
+
+impl fmt::Display for Diagnostics {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let report = render_all(&self.0);
+        f.write_str(report.strip_suffix('\n').unwrap_or(&report))
+    }
+}
+
+impl std::error::Error for Diagnostics {}
+
+/// Whether a key's name says its value is a secret. With `k` the key in lower case:
+///
+/// 1. not a secret when `k` ends with `name` (`secretName`, `certsSecretName`: names of
+///    Kubernetes Secrets, not secret values), or is `topologykey` or `imagepullsecrets`
+///    (lists of Secret names);
+/// 2. a secret when `k` contains `token`, `password`, `passwd` or `passphrase`
+///    (`runnerToken`, `runnerRegistrationToken`, `tokens`);
+/// 3. a secret when `k` ends with `key` or `keys` (`accessKey`, `secretKey`, `privateKey`,
+///    `key`) or with `secret` or `secrets` (`secret`, `clientSecret`);
+/// 4. otherwise not a secret.
+///
+/// [`is_secret_path`] adds the exceptions that depend on where the key is.
+pub fn is_secret_key(key: &str) -> bool {
+    let k = key.to_lowercase();
+    if k.ends_with("name") || k == "topologykey" || k == "imagepullsecrets" {
+        return false;
+    }
+    ["token", "password", "passwd", "passphrase"]
+        .iter()
+        .any(|word| k.contains(word))
+        || ["key", "keys", "secret", "secrets"]
+            .iter()
+            .any(|end| k.ends_with(end))
+}
+
+/// Whether the value at `path` is a secret, to be masked in every message. Decided by the
+/// last key of the path (indices after it are skipped: the elements of a list of tokens are
+/// secrets) with [`is_secret_key`], except (comparing keys in lower case):
+///
+/// - `…tolerations[i].key`, `…matchExpressions[i].key`, `…matchFields[i].key`: a taint or
+///   label key, not a secret;
+/// - `…items[i].key` and `…secretKeyRef.key`, `…configMapKeyRef.key`: the name of a key in a
+///   Secret or ConfigMap;
+/// - `…envVars[i].name`: the name of a variable;
+/// - any key directly under a key ending in `labels` or `annotations`, or under
+///   `nodeSelector`: label and annotation values are not secrets.
+///
+/// A path with no key (the top level, `[0]`) is not a secret.
+pub fn is_secret_path(path: &Path) -> bool {
+    let segments = path.segments();
+    let Some(last) = segments.iter().rposition(|s| matches!(s, Segment::Key(_))) else {
+        return false;
+    };
+    let key = |i: usize| segments[i].as_key().map(str::to_lowercase);
+    let last_key = key(last).unwrap_or_default();
+    // The key of the list holding the mapping this key is in: `tolerations` for
+    // `tolerations[0].key`.
+    let list = (last >= 2 && segments[last - 1].as_index().is_some())
+        .then(|| key(last - 2))
+        .flatten();
+    let parent = (last >= 1).then(|| key(last - 1)).flatten();
+    let excluded = match (last_key.as_str(), list.as_deref(), parent.as_deref()) {
+        ("key", Some("tolerations" | "matchexpressions" | "matchfields" | "items"), _) => true,
+        ("key", _, Some("secretkeyref" | "configmapkeyref")) => true,
+        ("name", Some("envvars"), _) => true,
+        (_, _, Some(p)) => {
+            p.ends_with("labels") || p.ends_with("annotations") || p == "nodeselector"
+        }
+        _ => false,
+    };
+    !excluded && is_secret_key(&last_key)
+}
+
+/// What a secret is shown as: `***`, or nothing for an empty value (so that "the token is
+/// empty" stays readable).
+pub fn redact(text: &str) -> String {
+    if text.is_empty() {
+        String::new()
+    } else {
+        "***".to_string()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn p(text: &str) -> Path {
+        Path::parse(text).unwrap()
+    }
+
+    #[test]
+    fn file_origin_like_rustc() {
+        let d = Diagnostic::error(
+            "runners.cache.cacheType",
+            r#"expected one of "s3", "gcs", found "s4""#,
+        )
+        .with_origin(Origin::File {
+            name: "values.yaml".into(),
+            line: 12,
+            column: 16,
+            width: 2,
+            line_text: "    cacheType: s4".into(),
+        })
+        .with_help("did you mean `s3`?");
+        assert_eq!(
+            d.to_string(),
+            "error: runners.cache.cacheType: expected one of \"s3\", \"gcs\", found \"s4\"\n  --> values.yaml:12:16\n   |\n12 |     cacheType: s4\n   |                ^^\n   = help: did you mean `s3`?"
+        );
+    }
+
+    #[test]
+    fn warnings_top_level_and_no_origin() {
+        let d = Diagnostic::warning(Path::root(), "unknown key `foo`");
+        assert_eq!(d.to_string(), "warning: unknown key `foo`");
+        let d = d.with_help("remove it");
+        assert_eq!(
+            d.to_string(),
+            "warning: unknown key `foo`\n   = help: remove it"
+        );
+    }
+
+    #[test]
+    fn gutter_follows_the_line_number() {
+        for (line, gutter) in [(7, " "), (99, "  "), (1234, "    ")] {
+            let d = Diagnostic::error("a", "bad").with_origin(Origin::File {
+                name: "v.yaml".into(),
+                line,
+                column: 4,
+                width: 1,
+                line_text: "a: 1".into(),
+            });
+            assert_eq!(
+                d.to_string(),
+                format!("error: a: bad\n{gutter}--> v.yaml:{line}:4\n{gutter} |\n{line} | a: 1\n{gutter} |    ^")
+            );
+        }
+    }
+
+    #[test]
+    fn tabs_are_four_spaces_and_carets_follow() {
+        let d = Diagnostic::error("a.b", "bad").with_origin(Origin::File {
+            name: "v.yaml".into(),
+            line: 3,
+            column: 5,
+            width: 3,
+            line_text: "\tb:\tx\ty".into(),
+        });
+        assert_eq!(
+            d.to_string(),
+            "error: a.b: bad\n --> v.yaml:3:5\n  |\n3 |     b:    x    y\n  |           ^^^^^^"
+        );
+    }
+
+    #[test]
+    fn carets_at_least_one_and_past_the_end() {
+        let origin = |column, width| Origin::File {
+            name: "v.yaml".into(),
+            line: 1,
+            column,
+            width,
+            line_text: "key:".into(),
+        };
+        let d = Diagnostic::error("key", "missing").with_origin(origin(5, 0));
+        assert!(d.to_string().ends_with("\n1 | key:\n  |     ^"), "{d}");
+        let d = Diagnostic::error("key", "missing").with_origin(origin(1, 0));
+        assert!(d.to_string().ends_with("\n  | ^"), "{d}");
+    }
+
+    #[test]
+    fn wide_characters_shift_the_carets() {
+        let index = PositionIndex::build("n: \"é😀\" # é\nm: {é😀: 1, b: 漢字}\n");
+        let d = Diagnostic::error("m.b", "bad").with_value_origin("v.yaml", &index, &p("m.b"));
+        assert_eq!(
+            d.to_string(),
+            "error: m.b: bad\n --> v.yaml:2:15\n  |\n2 | m: {é😀: 1, b: 漢字}\n  |                ^^^^"
+        );
+    }
+
+    #[test]
+    fn set_origin() {
+        let d = Diagnostic::error("runners.tags", "expected a list").with_origin(Origin::set(
+            "--set",
+            "runners.tags=x",
+            14,
+            1,
+        ));
+        assert_eq!(
+            d.to_string(),
+            "error: runners.tags: expected a list\n  --> --set\n   | runners.tags=x\n   |              ^"
+        );
+        let d = Diagnostic::error("a", "bad")
+            .with_origin(Origin::set("--set-string", "a=\tb", 3, 2))
+            .with_help("quote it");
+        assert_eq!(
+            d.to_string(),
+            "error: a: bad\n  --> --set-string\n   | a=    b\n   |   ^^^^^\n   = help: quote it"
+        );
+    }
+
+    #[test]
+    fn chart_default_origin() {
+        let d = Diagnostic::warning("runners.cache", "ignored").with_origin(Origin::ChartDefault);
+        assert_eq!(
+            d.to_string(),
+            "warning: runners.cache: ignored\n  --> (chart default)"
+        );
+    }
+
+    #[test]
+    fn origins_from_an_index() {
+        let text = "runners:\n  cache:\n    cacheType: s4\n  config: \"a\n    b\"\n";
+        let index = PositionIndex::build(text);
+        let d = Diagnostic::error("x", "y").with_value_origin(
+            "v.yaml",
+            &index,
+            &p("runners.cache.cacheType"),
+        );
+        assert_eq!(
+            d.origin,
+            Some(Origin::File {
+                name: "v.yaml".into(),
+                line: 3,
+                column: 16,
+                width: 2,
+                line_text: "    cacheType: s4".into()
+            })
+        );
+        // A missing key: its deepest ancestor's key.
+        let d = Diagnostic::error("x", "y").with_value_origin(
+            "v.yaml",
+            &index,
+            &p("runners.cache.s3.bucketName"),
+        );
+        assert!(
+            matches!(
+                d.origin,
+                Some(Origin::File {
+                    line: 2,
+                    column: 3,
+                    width: 5,
+                    ..
+                })
+            ),
+            "{d:?}"
+        );
+        // The key of a path.
+        let d = Diagnostic::error("x", "y").with_key_origin(
+            "v.yaml",
+            &index,
+            &p("runners.cache.cacheType"),
+        );
+        assert!(
+            matches!(
+                d.origin,
+                Some(Origin::File {
+                    line: 3,
+                    column: 5,
+                    width: 9,
+                    ..
+                })
+            ),
+            "{d:?}"
+        );
+        let d = Diagnostic::error("x", "y").with_key_origin("v.yaml", &index, &p("runners.nope"));
+        assert!(
+            matches!(
+                d.origin,
+                Some(Origin::File {
+                    line: 1,
+                    column: 1,
+                    width: 7,
+                    ..
+                })
+            ),
+            "{d:?}"
+        );
+        // A multi-line value is underlined to the end of its first line.
+        let d =
+            Diagnostic::error("x", "y").with_value_origin("v.yaml", &index, &p("runners.config"));
+        assert!(
+            matches!(
+                d.origin,
+                Some(Origin::File {
+                    line: 4,
+                    column: 11,
+                    width: 2,
+                    ..
+                })
+            ),
+            "{d:?}"
+        );
+        // Nothing indexed: the origin stays as it was.
+        let empty = PositionIndex::build("");
+        let d = Diagnostic::error("x", "y").with_key_origin("v.yaml", &empty, &p("a"));
+        assert_eq!(d.origin, None);
+        let d = Diagnostic::error("x", "y").with_origin_from_file(
+            "<stdin>",
+            &index,
+            index.value(&p("runners")).unwrap(),
+        );
+        assert!(d.to_string().contains("--> <stdin>:2:3\n"), "{d}");
+    }
+
+    #[test]
+    fn render_all_and_summary() {
+        assert_eq!(render_all(&[]), "");
+        assert_eq!(summary(&[]), None);
+        let e = Diagnostic::error("a", "bad");
+        let w = Diagnostic::warning("b", "odd");
+        assert_eq!(
+            render_all(&[e.clone(), w.clone()]),
+            "error: a: bad\n\nwarning: b: odd\n\nerror: 1 problem in the values, and 1 warning\n"
+        );
+        assert_eq!(
+            summary(&[e.clone(), e.clone(), w.clone(), w.clone()]).unwrap(),
+            "error: 2 problems in the values, and 2 warnings"
+        );
+        assert_eq!(
+            summary(&[e.clone(), e.clone(), e]).unwrap(),
+            "error: 3 problems in the values"
+        );
+        assert_eq!(
+            summary(std::slice::from_ref(&w)).unwrap(),
+            "warning: 1 possible problem in the values"
+        );
+        assert_eq!(
+            render_all(&[w.clone(), w]),
+            "warning: b: odd\n\nwarning: b: odd\n\nwarning: 2 possible problems in the values\n"
+        );
+        assert!(Severity::Error < Severity::Warning);
+    }
+
+    #[test]
+    fn diagnostics_collection() {
+        let list: Diagnostics = vec![
+            Diagnostic::warning("b", "odd"),
+            Diagnostic::error("a", "bad").with_origin(Origin::ChartDefault),
+        ]
+        .into();
+        assert!(list.has_errors());
+        assert_eq!(list.len(), 2);
+        assert_eq!(list.errors().count(), 1);
+        assert_eq!(list.warnings().next().unwrap().path, "b");
+        assert_eq!(format!("{list}\n"), render_all(&list));
+        assert_eq!(
+            list.to_string(),
+            "warning: b: odd\n\nerror: a: bad\n  --> (chart default)\n\nerror: 1 problem in the values, and 1 warning"
+        );
+        let error: &dyn std::error::Error = &list;
+        assert!(error.to_string().starts_with("warning: b: odd"));
+        let warnings_only: Diagnostics = std::iter::once(Diagnostic::warning("", "x")).collect();
+        assert!(!warnings_only.has_errors());
+        assert_eq!((&warnings_only).into_iter().count(), 1);
+        assert_eq!(warnings_only.into_vec().len(), 1);
+        assert_eq!(Diagnostics::default().to_string(), "");
+        assert_eq!(Diagnostics::new(Vec::new()).into_iter().count(), 0);
+    }
+
+    #[test]
+    fn secret_paths() {
+        let table = [
+            ("runnerToken", true),
+            ("runnerRegistrationToken", true),
+            ("runners.token", true),
+            ("runners.tokens[1]", true),
+            ("runners.cache.s3.accessKey", true),
+            ("runners.cache.s3.secretKey", true),
+            ("gcs.privateKey", true),
+            ("a.apiKey", true),
+            ("a.API_KEY", true),
+            ("a.key", true),
+            ("a.sshKeys[0]", true),
+            ("runners.secret", true),
+            ("a.secrets", true),
+            ("oauth.clientSecret", true),
+            ("db.password", true),
+            ("db.PASSWORD", true),
+            ("db.passwd", true),
+            ("ssh.passphrase", true),
+            ("runners.cache.secretName", false),
+            ("certsSecretName", false),
+            ("runners.tokenSecretName", false),
+            ("imagePullSecrets", false),
+            ("imagePullSecrets[0].name", false),
+            ("tolerations[0].key", false),
+            ("runners.tolerations[2].key", false),
+            ("affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms[0].matchExpressions[0].key", false),
+            ("affinity.x.matchFields[1].key", false),
+            ("envVars[0].name", false),
+            ("envVars[0].value", false),
+            ("x.valueFrom.secretKeyRef.key", false),
+            ("x.valueFrom.configMapKeyRef.key", false),
+            ("volumes[0].secret.items[0].key", false),
+            ("podAntiAffinity.x[0].topologyKey", false),
+            ("podLabels.api-key", false),
+            ("podAnnotations.\"vault.io/token\"", false),
+            ("nodeSelector.key", false),
+            ("gitlabUrl", false),
+            ("concurrent", false),
+            ("runners.tags", false),
+            ("", false),
+            ("[0]", false),
+            ("tolerations[0].operator", false),
+        ];
+        for (path, secret) in table {
+            assert_eq!(is_secret_path(&p(path)), secret, "{path}");
+        }
+        assert!(is_secret_key("runnerToken"));
+        assert!(!is_secret_key("secretName"));
+        assert!(is_secret_key("key"));
+        assert_eq!(redact("glrt-abc"), "***");
+        assert_eq!(redact(""), "");
+    }
+}

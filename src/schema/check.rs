@@ -1,0 +1,544 @@
+//! Checking merged values: against the chart's JSON Schema (every problem, not only the first),
+//! then the rules a schema cannot say (`hpa.minReplicas <= maxReplicas`, object names after
+//! truncation, keys the chart cannot render without).
+//!
+//! A problem names its values path and says what was expected and what was found; the value
+//! of a secret (see [`crate::diagnostic::is_secret_path`]) is never quoted.
+
+use serde_json::Value as Json;
+
+use super::formats;
+use crate::diagnostic::is_secret_path;
+use crate::values::path::{Path, Segment};
+use crate::Release;
+
+/// One problem of the values.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Problem {
+    /// Where: the values path of the key or value.
+    pub path: Path,
+    /// The key itself is the problem (unknown or invalid key), not its value.
+    pub on_key: bool,
+    /// An unknown key (an error when strict, a warning otherwise).
+    pub unknown_key: bool,
+    /// What is wrong: what was expected and what was found.
+    pub message: String,
+    /// A hint, e.g. "did you mean `checkInterval`?".
+    pub help: Option<String>,
+}
+
+impl Problem {
+    fn new(path: Path, message: String) -> Problem {
+        Problem {
+            path,
+            on_key: false,
+            unknown_key: false,
+            message,
+            help: None,
+        }
+    }
+}
+
+/// A compiled schema and the chart rules to apply.
+pub struct Checker {
+    schema: Json,
+    validator: jsonschema::Validator,
+    chart_rules: bool,
+}
+
+impl std::fmt::Debug for Checker {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Checker")
+            .field("chart_rules", &self.chart_rules)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Checker {
+    /// Compiles `schema` (with this crate's formats). `chart_rules` adds the GitLab Runner
+    /// chart's own rules (only meaningful for that chart).
+    pub fn new(schema: Json, chart_rules: bool) -> Result<Checker, String> {
+        let mut options = jsonschema::options().should_validate_formats(true);
+        for format in formats::FORMATS {
+            options = options.with_format(format.name, format.check);
+        }
+        let validator = options.build(&schema).map_err(|e| e.to_string())?;
+        Ok(Checker {
+            schema,
+            validator,
+            chart_rules,
+        })
+    }
+
+    /// Every problem of `values` (merged, defaults included), in a stable order.
+    pub fn check(&self, values: &serde_yaml::Mapping, release: &Release) -> Vec<Problem> {
+        let mut problems = Vec::new();
+        let yaml = serde_yaml::Value::Mapping(values.clone());
+        non_finite_numbers(&yaml, &mut Path::default(), &mut problems);
+        if !problems.is_empty() {
+            return problems;
+        }
+        let instance = match serde_json::to_value(&yaml) {
+            Ok(json) => json,
+            Err(e) => {
+                return vec![Problem::new(
+                    Path::default(),
+                    format!("the values cannot be checked: {e}"),
+                )]
+            }
+        };
+        for error in self.validator.iter_errors(&instance) {
+            self.explain(&error, &instance, &mut problems);
+        }
+        if self.chart_rules {
+            chart_rules(&instance, release, &mut problems);
+        }
+        problems.sort_by(|a, b| a.path.cmp(&b.path).then(a.message.cmp(&b.message)));
+        problems.dedup();
+        problems
+    }
+
+    fn explain(
+        &self,
+        error: &jsonschema::ValidationError<'_>,
+        instance: &Json,
+        out: &mut Vec<Problem>,
+    ) {
+        use jsonschema::error::ValidationErrorKind as Kind;
+        let path = to_path(error.instance_path().as_str(), instance);
+        let found = error.instance();
+        let secret = is_secret_path(&path);
+        match error.kind() {
+            Kind::AnyOf { context } | Kind::OneOfNotValid { context } => {
+                // `anyOf: [T, null]` (an optional value): explain the branch that is not null.
+                let branch = context
+                    .iter()
+                    .find(|errors| !errors.iter().all(is_null_type_error))
+                    .or(context.first());
+                match branch {
+                    Some(errors) if !errors.is_empty() => {
+                        for e in errors {
+                            self.explain(e, instance, out);
+                        }
+                    }
+                    _ => out.push(Problem::new(
+                        path,
+                        format!("unexpected {}", describe(found, secret)),
+                    )),
+                }
+            }
+            Kind::AdditionalProperties { unexpected } => {
+                let known = self.property_names(&path);
+                for key in unexpected {
+                    let key_path = path.child_key(key);
+                    let mut problem = Problem::new(key_path, format!("unknown key `{key}`"));
+                    problem.on_key = true;
+                    problem.unknown_key = true;
+                    problem.help = self.suggest_key(key, &known, &path);
+                    out.push(problem);
+                }
+            }
+            Kind::PropertyNames { error } => {
+                let key = error.instance().as_str().unwrap_or_default().to_string();
+                let expected = match error.kind() {
+                    Kind::Format { format } => {
+                        formats::by_name(format).map_or(format.as_str(), |f| f.expected)
+                    }
+                    _ => "a valid key",
+                };
+                let mut problem = Problem::new(
+                    path.child_key(&key),
+                    format!("invalid key {}: expected {expected}", quoted(&key)),
+                );
+                problem.on_key = true;
+                out.push(problem);
+            }
+            Kind::Required { property } => {
+                let key = property.as_str().unwrap_or_default();
+                out.push(Problem::new(
+                    path.child_key(key),
+                    format!("missing key `{key}`"),
+                ));
+            }
+            Kind::Type { .. } => {
+                let expected = self.expected_types(&path);
+                let mut problem = Problem::new(
+                    path,
+                    format!("expected {expected}, found {}", describe(found, secret)),
+                );
+                problem.help = yaml11_hint(found, &expected).or_else(|| {
+                    (expected == "a string" && (found.is_number() || found.is_boolean())).then(
+                        || "quote it in YAML (\"5\"), or give it with --set-string".to_string(),
+                    )
+                });
+                out.push(problem);
+            }
+            Kind::Enum { options } => {
+                let choices: Vec<String> = options
+                    .as_array()
+                    .map(|o| {
+                        o.iter()
+                            .filter(|v| !v.is_null())
+                            .map(json_text)
+                            .collect()
+                    })
+                    .unwrap_or_default();
+                let mut problem = Problem::new(
+                    path,
+                    format!(
+                        "expected one of {}, found {}",
+                        choices.join(", "),
+                        describe(found, secret)
+                    ),
+                );
+                if let (Some(text), false) = (found.as_str(), secret) {
+                    let candidates: Vec<&str> = options
+                        .as_array()
+                        .into_iter()
+                        .flatten()
+                        .filter_map(Json::as_str)
+                        .collect();
+                    problem.help =
+                        closest(text, &candidates).map(|c| format!("did you mean {}?", quoted(c)));
+                }
+                out.push(problem);
+            }
+            Kind::Format { format } => {
+                let expected = formats::by_name(format).map_or(format.as_str(), |f| f.expected);
+                out.push(Problem::new(
+                    path,
+                    format!("expected {expected}, found {}", describe(found, secret)),
+                ));
+            }
+            Kind::Minimum { limit } => out.push(Problem::new(
+                path,
+                format!(
+                    "expected a number of at least {limit}, found {}",
+                    describe(found, secret)
+                ),
+            )),
+            Kind::Maximum { limit } => out.push(Problem::new(
+                path,
+                format!(
+                    "expected a number of at most {limit}, found {}",
+                    describe(found, secret)
+                ),
+            )),
+            _ => {
+                let message = if secret {
+                    "invalid value".to_string()
+                } else {
+                    error.to_string()
+                };
+                out.push(Problem::new(path, message));
+            }
+        }
+    }
+
+    /// The schema of the value at `path` (optional values' `anyOf: [T, null]` resolved to T).
+    fn schema_at(&self, path: &Path) -> Option<&Json> {
+        let mut node = non_null_branch(&self.schema);
+        for segment in path.segments() {
+            node = match segment {
+                Segment::Key(key) => node
+                    .get("properties")
+                    .and_then(|p| p.get(key.as_str()))
+                    .or_else(|| node.get("additionalProperties").filter(|a| a.is_object()))?,
+                Segment::Index(_) => node.get("items")?,
+            };
+            node = non_null_branch(node);
+        }
+        Some(node)
+    }
+
+    fn property_names(&self, path: &Path) -> Vec<String> {
+        self.schema_at(path)
+            .and_then(|s| s.get("properties"))
+            .and_then(Json::as_object)
+            .map(|p| p.keys().cloned().collect())
+            .unwrap_or_default()
+    }
+
+    fn expected_types(&self, path: &Path) -> String {
+        let types: Vec<&str> = match self.schema_at(path).and_then(|s| s.get("type")) {
+            Some(Json::String(t)) => vec![t.as_str()],
+            Some(Json::Array(ts)) => ts.iter().filter_map(Json::as_str).collect(),
+            _ => Vec::new(),
+        };
+        let names: Vec<&str> = types
+            .iter()
+            .filter(|t| **t != "null")
+            .map(|t| match *t {
+                "string" => "a string",
+                "integer" => "an integer",
+                "number" => "a number",
+                "boolean" => "a boolean (true or false)",
+                "object" => "a map",
+                "array" => "a list",
+                other => other,
+            })
+            .collect();
+        match names.as_slice() {
+            [] => "another type".to_string(),
+            [one] => one.to_string(),
+            [init @ .., last] => format!("{} or {last}", init.join(", ")),
+        }
+    }
+
+    /// "did you mean" for an unknown key: a close sibling, or the same key elsewhere.
+    fn suggest_key(&self, key: &str, siblings: &[String], parent: &Path) -> Option<String> {
+        let candidates: Vec<&str> = siblings.iter().map(String::as_str).collect();
+        if let Some(best) = closest(key, &candidates) {
+            return Some(format!("did you mean `{best}`?"));
+        }
+        let mut elsewhere = Vec::new();
+        find_property(
+            non_null_branch(&self.schema),
+            key,
+            &mut Path::default(),
+            &mut elsewhere,
+        );
+        elsewhere.retain(|p| p.parent().as_ref() != Some(parent));
+        if let Some(place) = elsewhere.first() {
+            return Some(format!("`{key}` belongs at `{place}`"));
+        }
+        if candidates.is_empty() {
+            None
+        } else {
+            let mut sorted = candidates;
+            sorted.sort_unstable();
+            Some(format!("known keys here: {}", sorted.join(", ")))
+        }
+    }
+}
+
+fn is_null_type_error(error: &jsonschema::ValidationError<'_>) -> bool {
+    matches!(
+        error.kind(),
+        jsonschema::error::ValidationErrorKind::Type { .. }
+    ) && error.schema_path().as_str().ends_with("/type")
+        && error.to_string().ends_with("\"null\"")
+}
+
+fn non_null_branch(node: &Json) -> &Json {
+    if let Some(branches) = node.get("anyOf").and_then(Json::as_array) {
+        if let Some(branch) = branches
+            .iter()
+            .find(|b| b.get("type") != Some(&Json::from("null")))
+        {
+            return branch;
+        }
+    }
+    node
+}
+
+fn find_property(node: &Json, key: &str, at: &mut Path, found: &mut Vec<Path>) {
+    if at.segments().len() > 8 {
+        return;
+    }
+    if let Some(props) = node.get("properties").and_then(Json::as_object) {
+        for (name, child) in props {
+            let child_path = at.child_key(name);
+            if name.eq_ignore_ascii_case(key) {
+                found.push(child_path.clone());
+            }
+            let mut child_path = child_path;
+            find_property(non_null_branch(child), key, &mut child_path, found);
+        }
+    }
+    if let Some(items) = node.get("items") {
+        let mut item_path = at.child_index(0);
+        find_property(non_null_branch(items), key, &mut item_path, found);
+    }
+}
+
+/// The candidate closest to `word` if it is close enough to be a likely typo.
+fn closest<'a>(word: &str, candidates: &[&'a str]) -> Option<&'a str> {
+    let lower = word.to_lowercase();
+    candidates
+        .iter()
+        .map(|c| {
+            let score = strsim::normalized_damerau_levenshtein(&lower, &c.to_lowercase());
+            (score, *c)
+        })
+        .filter(|(score, _)| *score >= 0.7)
+        .max_by(|a, b| a.0.total_cmp(&b.0).then(b.1.cmp(a.1)))
+        .map(|(_, c)| c)
+}
+
+/// Converts a JSON pointer into a values path, telling list indices from map keys by the
+/// instance.
+fn to_path(pointer: &str, instance: &Json) -> Path {
+    let mut path = Path::default();
+    let mut node = Some(instance);
+    for raw in pointer.split('/').skip(1) {
+        let segment = raw.replace("~1", "/").replace("~0", "~");
+        match node {
+            Some(Json::Array(items)) => match segment.parse::<usize>() {
+                Ok(i) => {
+                    path = path.child_index(i);
+                    node = items.get(i);
+                }
+                Err(_) => {
+                    path = path.child_key(&segment);
+                    node = None;
+                }
+            },
+            Some(Json::Object(map)) => {
+                node = map.get(&segment);
+                path = path.child_key(&segment);
+            }
+            _ => {
+                path = path.child_key(&segment);
+                node = None;
+            }
+        }
+    }
+    path
+}
+
+/// `a string ("x")`, `an integer (5)`, ... — without the text for secrets.
+pub fn describe(value: &Json, secret: bool) -> String {
+    let kind = match value {
+        Json::Null => return "null".to_string(),
+        Json::Bool(_) => "a boolean",
+        Json::Number(n) if n.is_i64() || n.is_u64() => "an integer",
+        Json::Number(_) => "a number",
+        Json::String(_) => "a string",
+        Json::Array(_) => return "a list".to_string(),
+        Json::Object(_) => return "a map".to_string(),
+    };
+    if secret {
+        kind.to_string()
+    } else {
+        format!("{kind} ({})", json_text(value))
+    }
+}
+
+/// A scalar as it reads in a message: strings quoted and cut after 60 characters.
+fn json_text(value: &Json) -> String {
+    match value {
+        Json::String(s) => quoted(s),
+        other => other.to_string(),
+    }
+}
+
+fn quoted(s: &str) -> String {
+    const MAX: usize = 60;
+    let mut text: String = s.chars().take(MAX).collect();
+    if s.chars().count() > MAX {
+        text.push('…');
+    }
+    serde_json::to_string(&text).unwrap_or_default()
+}
+
+/// Helm (YAML 1.1) reads `yes`/`no`/`on`/`off` as booleans; here they are strings.
+fn yaml11_hint(found: &Json, expected: &str) -> Option<String> {
+    let text = found.as_str()?;
+    let value = match text.to_ascii_lowercase().as_str() {
+        "yes" | "y" | "on" => "true",
+        "no" | "n" | "off" => "false",
+        "true" | "false" => {
+            return Some(format!(
+                "write {} without quotes",
+                text.to_ascii_lowercase()
+            ))
+        }
+        _ => return None,
+    };
+    expected
+        .contains("boolean")
+        .then(|| format!("`{text}` is a string in YAML 1.2; write {value}"))
+}
+
+fn non_finite_numbers(value: &serde_yaml::Value, at: &mut Path, out: &mut Vec<Problem>) {
+    match value {
+        serde_yaml::Value::Number(n) if n.as_f64().is_some_and(|f| !f.is_finite()) => {
+            out.push(Problem::new(
+                at.clone(),
+                format!("expected a finite number, found {n}"),
+            ));
+        }
+        serde_yaml::Value::Mapping(map) => {
+            for (k, v) in map {
+                let mut child = at.child_key(k.as_str().unwrap_or_default());
+                non_finite_numbers(v, &mut child, out);
+            }
+        }
+        serde_yaml::Value::Sequence(items) => {
+            for (i, v) in items.iter().enumerate() {
+                let mut child = at.child_index(i);
+                non_finite_numbers(v, &mut child, out);
+            }
+        }
+        _ => {}
+    }
+}
+
+/// The GitLab Runner chart's rules that a schema cannot express.
+fn chart_rules(values: &Json, release: &Release, out: &mut Vec<Problem>) {
+    for key in ["concurrent", "checkInterval"] {
+        if values.get(key).is_none_or(Json::is_null) {
+            out.push(Problem::new(
+                Path::default().child_key(key),
+                "is required by config.toml (a null here deletes the chart default)".to_string(),
+            ));
+        }
+    }
+    if let Some(metrics) = values.get("hpa").and_then(|h| h.get("metrics")) {
+        let metrics = minijinja::Value::from(minijinja::value::Serde(metrics));
+        if let Err(e) = crate::engine::hpa::metrics_v2beta1_to_v2(&metrics) {
+            // "hpa.metrics[1].pods: missing ..." names its path
+            let detail = e.detail().unwrap_or_default();
+            let (path, message) = match detail.split_once(": ") {
+                Some((path, message)) => (Path::parse(path).unwrap_or_default(), message),
+                None => (Path::parse("hpa.metrics").unwrap_or_default(), detail),
+            };
+            out.push(Problem::new(path, message.to_string()));
+        }
+    }
+    if let Some(hpa) = values.get("hpa").filter(|h| h.is_object()) {
+        let min = hpa.get("minReplicas").and_then(Json::as_u64).unwrap_or(1);
+        let max = hpa.get("maxReplicas").and_then(Json::as_u64).unwrap_or(1);
+        if min > max {
+            let at = if hpa.get("maxReplicas").is_some() {
+                "maxReplicas"
+            } else {
+                "minReplicas"
+            };
+            out.push(Problem::new(
+                Path::default().child_key("hpa").child_key(at),
+                format!("hpa.minReplicas ({min}) must not be greater than hpa.maxReplicas ({max}; 1 when not set)"),
+            ));
+        }
+    }
+    // The object names: fullname as the templates compute it, then cut to 63 characters.
+    let text = |key: &str| {
+        values
+            .get(key)
+            .and_then(Json::as_str)
+            .filter(|s| !s.is_empty())
+    };
+    let (source, fullname) = match text("fullnameOverride") {
+        Some(name) => ("fullnameOverride", name.to_string()),
+        None => (
+            "nameOverride",
+            format!(
+                "{}-{}",
+                release.name,
+                text("nameOverride").unwrap_or("gitlab-runner")
+            ),
+        ),
+    };
+    let cut: String = fullname.chars().take(63).collect();
+    let cut = cut.trim_end_matches('-');
+    if !crate::context::is_dns1123_label(cut) {
+        out.push(Problem::new(
+            Path::default().child_key(source),
+            format!(
+                "the object name {} is not a valid DNS-1123 label: lowercase letters, digits and '-', starting and ending with a letter or digit (after cutting to 63 characters)",
+                quoted(cut)
+            ),
+        ));
+    }
+}

@@ -1,0 +1,32 @@
+//! Values you can trust: the typed model of the chart's values ([`model`]), the JSON Schema
+//! generated from it (checked in as `chart/values.schema.json`), and the check of merged values
+//! against it ([`check`]) with diagnostics that name the values path, file and line.
+
+pub mod check;
+pub mod formats;
+pub mod model;
+
+use schemars::generate::SchemaSettings;
+
+/// The JSON Schema (draft 2020-12) of the chart's values, generated from [`model::ChartValues`].
+///
+/// ```
+/// let schema = gitlab_runner_chart::schema::values_schema();
+/// assert_eq!(schema["properties"]["concurrent"]["minimum"], 0);
+/// assert_eq!(schema["additionalProperties"], false);
+/// ```
+pub fn values_schema() -> serde_json::Value {
+    let mut settings = SchemaSettings::draft2020_12();
+    settings.inline_subschemas = true;
+    let schema = settings
+        .into_generator()
+        .into_root_schema_for::<model::ChartValues>();
+    schema.to_value()
+}
+
+/// [`values_schema`] as the text of `chart/values.schema.json` (pretty-printed, final newline).
+pub fn values_schema_json() -> String {
+    let mut text = serde_json::to_string_pretty(&values_schema()).expect("a JSON value serializes");
+    text.push('\n');
+    text
+}

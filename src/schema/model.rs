@@ -1,0 +1,514 @@
+//! The typed model of the chart's values: one struct per map of `values/values.yaml`, with the
+//! documented type and allowed values of every key. The JSON Schema of the values
+//! (`chart/values.schema.json`) is generated from these types, and the merged values are
+//! validated against it before rendering.
+//!
+//! Every field is optional here: the model describes a values *file*, which sets only what it
+//! changes (editors check files with the schema). Keys the chart cannot render without are
+//! checked on the merged values by [`super::check`].
+
+use std::borrow::Cow;
+use std::collections::BTreeMap;
+
+use schemars::{json_schema, JsonSchema, Schema, SchemaGenerator};
+use serde::Deserialize;
+
+/// Declares a newtype whose schema is `{"type": ..., "format": ...}` with a description; the
+/// formats are checked by [`super::formats`].
+macro_rules! formatted {
+    ($(#[$doc:meta])* $name:ident: $inner:ty, $types:expr, $format:literal, $description:literal) => {
+        $(#[$doc])*
+        #[derive(Debug, Clone, PartialEq, Deserialize)]
+        #[serde(transparent)]
+        pub struct $name(pub $inner);
+
+        impl JsonSchema for $name {
+            fn inline_schema() -> bool {
+                true
+            }
+            fn schema_name() -> Cow<'static, str> {
+                stringify!($name).into()
+            }
+            fn json_schema(_: &mut SchemaGenerator) -> Schema {
+                json_schema!({ "type": $types, "format": $format, "description": $description })
+            }
+        }
+    };
+}
+
+formatted!(
+    /// An absolute `http://` or `https://` URL.
+    HttpUrl: String, "string", "http-url", "An absolute http:// or https:// URL."
+);
+formatted!(
+    /// A Kubernetes resource quantity (`500m`, `2`, `1Gi`).
+    Quantity: serde_json::Value, ["string", "number"], "k8s-quantity",
+    "A Kubernetes quantity, e.g. 500m, 2, 1.5, 256Mi, 1Gi."
+);
+formatted!(
+    /// The name of a Kubernetes object (DNS-1123 subdomain).
+    ObjectName: String, "string", "dns-subdomain",
+    "The name of a Kubernetes object: lowercase letters, digits, '-' and '.', at most 253 characters."
+);
+formatted!(
+    /// A Kubernetes namespace name (DNS-1123 label).
+    NamespaceName: String, "string", "dns-label",
+    "A Kubernetes namespace: lowercase letters, digits and '-', at most 63 characters."
+);
+formatted!(
+    /// An IPv4 or IPv6 address.
+    IpAddress: String, "string", "ip-address", "An IPv4 or IPv6 address."
+);
+formatted!(
+    /// A host name (DNS-1123 subdomain).
+    Hostname: String, "string", "dns-subdomain",
+    "A host name: lowercase letters, digits, '-' and '.', at most 253 characters."
+);
+formatted!(
+    /// An environment variable name.
+    EnvVarName: String, "string", "env-var-name",
+    "An environment variable name: letters, digits, '_', '-' and '.', not starting with a digit."
+);
+
+/// A string, number or boolean, used as text (environment values, annotation values).
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(transparent)]
+pub struct Scalar(pub serde_json::Value);
+
+impl JsonSchema for Scalar {
+    fn inline_schema() -> bool {
+        true
+    }
+    fn schema_name() -> Cow<'static, str> {
+        "Scalar".into()
+    }
+    fn json_schema(_: &mut SchemaGenerator) -> Schema {
+        json_schema!({ "type": ["string", "number", "boolean"] })
+    }
+}
+
+/// Kubernetes labels: valid label keys and values.
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(transparent)]
+pub struct Labels(pub BTreeMap<String, serde_json::Value>);
+
+impl JsonSchema for Labels {
+    fn inline_schema() -> bool {
+        true
+    }
+    fn schema_name() -> Cow<'static, str> {
+        "Labels".into()
+    }
+    fn json_schema(_: &mut SchemaGenerator) -> Schema {
+        json_schema!({
+            "type": "object",
+            "propertyNames": { "format": "k8s-label-key" },
+            "additionalProperties": { "type": ["string", "number", "boolean"], "format": "k8s-label-value" },
+            "description": "Kubernetes labels: keys are an optional DNS prefix and '/', then a name of at most 63 letters, digits, '-', '_' and '.'; values are at most 63 such characters (or empty)."
+        })
+    }
+}
+
+/// Kubernetes annotations: valid annotation keys, any text values.
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(transparent)]
+pub struct Annotations(pub BTreeMap<String, serde_json::Value>);
+
+impl JsonSchema for Annotations {
+    fn inline_schema() -> bool {
+        true
+    }
+    fn schema_name() -> Cow<'static, str> {
+        "Annotations".into()
+    }
+    fn json_schema(_: &mut SchemaGenerator) -> Schema {
+        json_schema!({
+            "type": "object",
+            "propertyNames": { "format": "k8s-annotation-key" },
+            "additionalProperties": { "type": ["string", "number", "boolean"] },
+            "description": "Kubernetes annotations: keys are an optional DNS prefix and '/', then a name of at most 63 letters, digits, '-', '_' and '.'."
+        })
+    }
+}
+
+/// A map from names to values given as text (`gitlab-runner register --env NAME=VALUE`).
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(transparent)]
+pub struct EnvMap(pub BTreeMap<String, serde_json::Value>);
+
+impl JsonSchema for EnvMap {
+    fn inline_schema() -> bool {
+        true
+    }
+    fn schema_name() -> Cow<'static, str> {
+        "EnvMap".into()
+    }
+    fn json_schema(_: &mut SchemaGenerator) -> Schema {
+        json_schema!({
+            "type": "object",
+            "propertyNames": { "format": "env-var-name" },
+            "additionalProperties": { "type": ["string", "number", "boolean"] }
+        })
+    }
+}
+
+/// Any Kubernetes object given as is (e.g. `affinity`), passed through `toYaml`.
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(transparent)]
+pub struct FreeForm(pub BTreeMap<String, serde_json::Value>);
+
+impl JsonSchema for FreeForm {
+    fn inline_schema() -> bool {
+        true
+    }
+    fn schema_name() -> Cow<'static, str> {
+        "FreeForm".into()
+    }
+    fn json_schema(_: &mut SchemaGenerator) -> Schema {
+        json_schema!({ "type": "object" })
+    }
+}
+
+/// Image pull policy of the runner manager pod.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, JsonSchema)]
+#[allow(missing_docs)]
+pub enum PullPolicy {
+    Always,
+    IfNotPresent,
+    Never,
+}
+
+/// Image pull policy of job pods (gitlab-runner accepts both spellings; empty: the cluster's default).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, JsonSchema)]
+#[allow(missing_docs)]
+pub enum JobPullPolicy {
+    #[serde(rename = "")]
+    Default,
+    #[serde(rename = "always")]
+    AlwaysLower,
+    #[serde(rename = "if-not-present")]
+    IfNotPresentLower,
+    #[serde(rename = "never")]
+    NeverLower,
+    Always,
+    IfNotPresent,
+    Never,
+}
+
+/// gitlab-runner's log level.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, JsonSchema)]
+#[serde(rename_all = "lowercase")]
+#[allow(missing_docs)]
+pub enum LogLevel {
+    Debug,
+    Info,
+    Warn,
+    Error,
+    Fatal,
+    Panic,
+}
+
+/// gitlab-runner's log format.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, JsonSchema)]
+#[serde(rename_all = "lowercase")]
+#[allow(missing_docs)]
+pub enum LogFormat {
+    Runner,
+    Text,
+    Json,
+}
+
+/// The distributed cache backend.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, JsonSchema)]
+#[serde(rename_all = "lowercase")]
+#[allow(missing_docs)]
+pub enum CacheType {
+    S3,
+    Gcs,
+}
+
+/// The values of the GitLab Runner chart.
+#[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "camelCase", default)]
+#[schemars(title = "GitLab Runner chart values")]
+pub struct ChartValues {
+    /// The runner image; by default gitlab/gitlab-runner:alpine-v{appVersion of Chart.yaml}.
+    pub image: Option<String>,
+    /// Image pull policy of the runner manager pod.
+    pub image_pull_policy: Option<PullPolicy>,
+    /// The GitLab server URL (with protocol) the runner registers with.
+    pub gitlab_url: Option<HttpUrl>,
+    /// A registration token of the GitLab instance (legacy registration flow).
+    pub runner_registration_token: Option<String>,
+    /// The token of a registered runner, e.g. an authentication token `glrt-...`.
+    pub runner_token: Option<String>,
+    /// Unregister all runners before the manager pod terminates.
+    pub unregister_runners: Option<bool>,
+    /// Seconds Kubernetes waits for running jobs when the runner pod stops.
+    #[schemars(range(min = 0))]
+    pub termination_grace_period_seconds: Option<u64>,
+    /// A Secret with custom certificates, mounted at /home/gitlab-runner/.gitlab-runner/certs/.
+    pub certs_secret_name: Option<ObjectName>,
+    /// The maximum number of concurrent jobs.
+    #[schemars(range(min = 0))]
+    pub concurrent: Option<u64>,
+    /// How often (seconds) to check GitLab for new jobs.
+    #[schemars(range(min = 0))]
+    pub check_interval: Option<u64>,
+    /// gitlab-runner's log level (default info).
+    pub log_level: Option<LogLevel>,
+    /// gitlab-runner's log format.
+    pub log_format: Option<LogFormat>,
+    /// RBAC objects for the runner.
+    pub rbac: Option<Rbac>,
+    /// The Prometheus metrics exporter.
+    pub metrics: Option<Metrics>,
+    /// The pods of CI jobs.
+    pub runners: Option<Runners>,
+    /// The security context of the runner manager pod.
+    pub security_context: Option<SecurityContext>,
+    /// Resource requests and limits of the runner manager containers.
+    pub resources: Option<Resources>,
+    /// Affinity of the runner manager pod (a Kubernetes Affinity object).
+    pub affinity: Option<FreeForm>,
+    /// Node labels for the runner manager pod.
+    pub node_selector: Option<Labels>,
+    /// Tolerations of the runner manager pod.
+    pub tolerations: Option<Vec<Toleration>>,
+    /// Extra environment variables of the runner manager containers.
+    pub env_vars: Option<Vec<EnvVar>>,
+    /// Hosts entries of the runner manager pod.
+    pub host_aliases: Option<Vec<HostAlias>>,
+    /// Annotations of the runner manager pod.
+    pub pod_annotations: Option<Annotations>,
+    /// Labels of the runner manager pod.
+    pub pod_labels: Option<Labels>,
+    /// Autoscaling of the runner manager (HorizontalPodAutoscaler).
+    pub hpa: Option<Hpa>,
+    /// Replaces the chart name in object names.
+    pub name_override: Option<String>,
+    /// Replaces the whole object name (release name and chart name).
+    pub fullname_override: Option<String>,
+}
+
+/// RBAC objects for the runner.
+#[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "camelCase", default)]
+pub struct Rbac {
+    /// Create a ServiceAccount, a Role (or ClusterRole) and its binding.
+    pub create: Option<bool>,
+    /// Resources the runner may act on (default all: "*").
+    pub resources: Option<Vec<String>>,
+    /// Verbs the runner may use (default all: "*").
+    pub verbs: Option<Vec<String>>,
+    /// Grant the permissions cluster-wide (ClusterRole) instead of in the release namespace.
+    pub cluster_wide_access: Option<bool>,
+    /// The ServiceAccount of the manager pod when rbac.create is false.
+    pub service_account_name: Option<ObjectName>,
+    /// Annotations of the ServiceAccount (e.g. eks.amazonaws.com/role-arn).
+    pub service_account_annotations: Option<Annotations>,
+}
+
+/// The Prometheus metrics exporter.
+#[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "camelCase", default)]
+pub struct Metrics {
+    /// Listen on :9252 and annotate the pod for Prometheus.
+    pub enabled: Option<bool>,
+}
+
+/// The pods of CI jobs (and how the runner registers).
+#[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "camelCase", default)]
+pub struct Runners {
+    /// Default image of job containers.
+    pub image: Option<String>,
+    /// Secrets to pull job images with (names of docker-registry Secrets).
+    pub image_pull_secrets: Option<Vec<ObjectName>>,
+    /// Image pull policy of job pods.
+    pub image_pull_policy: Option<JobPullPolicy>,
+    /// Concurrent requests for new jobs.
+    #[schemars(range(min = 1))]
+    pub request_concurrency: Option<u64>,
+    /// Lock the runner to its project (default true).
+    pub locked: Option<bool>,
+    /// Comma-separated tags of the runner.
+    pub tags: Option<String>,
+    /// Run jobs without tags.
+    pub run_untagged: Option<bool>,
+    /// Run only jobs of protected branches and tags.
+    pub protected: Option<bool>,
+    /// Run job containers privileged (needed for docker:dind).
+    pub privileged: Option<bool>,
+    /// The Secret holding runner-registration-token and runner-token.
+    pub secret: Option<ObjectName>,
+    /// Namespace of job pods (default the release namespace).
+    pub namespace: Option<NamespaceName>,
+    /// Seconds to wait for a job pod's containers.
+    #[schemars(range(min = 0))]
+    pub poll_timeout: Option<u64>,
+    /// Maximum job log size in kilobytes.
+    #[schemars(range(min = 0))]
+    pub output_limit: Option<u64>,
+    /// The distributed cache.
+    pub cache: Option<Cache>,
+    /// Resources of build containers.
+    pub builds: Option<JobResources>,
+    /// Resources of service containers.
+    pub services: Option<JobResources>,
+    /// Resources and image of helper containers.
+    pub helpers: Option<HelperResources>,
+    /// The ServiceAccount of job pods.
+    pub service_account_name: Option<ObjectName>,
+    /// The URL jobs clone from, when GitLab is not reachable through gitlabUrl.
+    pub clone_url: Option<HttpUrl>,
+    /// Node labels for job pods.
+    pub node_selector: Option<Labels>,
+    /// Labels of job pods.
+    pub pod_labels: Option<Labels>,
+    /// Annotations of job pods.
+    pub pod_annotations: Option<Annotations>,
+    /// Environment variables of job pods (`gitlab-runner register --env NAME=VALUE`).
+    pub env: Option<EnvMap>,
+    /// Hosts entries of job pods (written to the runner configuration as
+    /// [[runners.kubernetes.host_aliases]]). An extension of this chart.
+    pub host_aliases: Option<Vec<HostAlias>>,
+}
+
+/// The distributed cache.
+#[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "camelCase", default)]
+pub struct Cache {
+    /// The backend: s3 or gcs.
+    pub cache_type: Option<CacheType>,
+    /// Path prefix of cache objects.
+    pub cache_path: Option<String>,
+    /// The path prefix under its old name (used when cachePath is not set).
+    pub s3_cache_path: Option<String>,
+    /// Share the cache between runners.
+    pub cache_shared: Option<bool>,
+    /// S3 endpoint (host[:port]).
+    pub s3_server_address: Option<String>,
+    /// S3 bucket.
+    pub s3_bucket_name: Option<String>,
+    /// S3 region.
+    pub s3_bucket_location: Option<String>,
+    /// Use plain HTTP for S3.
+    pub s3_cache_insecure: Option<bool>,
+    /// The Secret with the cache credentials.
+    pub secret_name: Option<ObjectName>,
+    /// GCS bucket.
+    pub gcs_bucket_name: Option<String>,
+}
+
+/// Resources of one kind of job container.
+#[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "camelCase", default)]
+#[allow(missing_docs)]
+pub struct JobResources {
+    pub cpu_limit: Option<Quantity>,
+    pub memory_limit: Option<Quantity>,
+    pub cpu_requests: Option<Quantity>,
+    pub memory_requests: Option<Quantity>,
+}
+
+/// Resources and image of helper containers.
+#[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "camelCase", default)]
+#[allow(missing_docs)]
+pub struct HelperResources {
+    pub cpu_limit: Option<Quantity>,
+    pub memory_limit: Option<Quantity>,
+    pub cpu_requests: Option<Quantity>,
+    pub memory_requests: Option<Quantity>,
+    /// The helper image.
+    pub image: Option<String>,
+}
+
+/// The security context of the runner manager pod.
+#[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "camelCase", default)]
+pub struct SecurityContext {
+    /// The user the containers run as.
+    #[schemars(range(min = 0))]
+    pub run_as_user: Option<i64>,
+    /// The group that owns mounted volumes.
+    #[schemars(range(min = 0))]
+    pub fs_group: Option<i64>,
+}
+
+/// Resource requests and limits of a container.
+#[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "camelCase", default)]
+pub struct Resources {
+    /// Limits by resource name (cpu, memory, ...).
+    pub limits: Option<BTreeMap<String, Quantity>>,
+    /// Requests by resource name (cpu, memory, ...).
+    pub requests: Option<BTreeMap<String, Quantity>>,
+}
+
+/// A Kubernetes toleration.
+#[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "camelCase", default)]
+#[allow(missing_docs)]
+pub struct Toleration {
+    pub key: Option<String>,
+    pub operator: Option<TolerationOperator>,
+    pub value: Option<String>,
+    pub effect: Option<TaintEffect>,
+    pub toleration_seconds: Option<i64>,
+}
+
+/// How a toleration matches a taint.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, JsonSchema)]
+#[allow(missing_docs)]
+pub enum TolerationOperator {
+    Exists,
+    Equal,
+}
+
+/// The effect of a taint.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, JsonSchema)]
+#[allow(missing_docs)]
+pub enum TaintEffect {
+    #[serde(rename = "")]
+    All,
+    NoSchedule,
+    PreferNoSchedule,
+    NoExecute,
+}
+
+/// An environment variable of the runner manager containers.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct EnvVar {
+    /// The variable name.
+    pub name: EnvVarName,
+    /// Its value (as text).
+    #[serde(default)]
+    pub value: Option<Scalar>,
+}
+
+/// A hosts-file entry.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct HostAlias {
+    /// The address.
+    pub ip: IpAddress,
+    /// The names resolving to it.
+    pub hostnames: Vec<Hostname>,
+}
+
+/// Autoscaling of the runner manager.
+#[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "camelCase", default)]
+pub struct Hpa {
+    /// Minimum replicas (default 1).
+    #[schemars(range(min = 1))]
+    pub min_replicas: Option<u32>,
+    /// Maximum replicas (default 1).
+    #[schemars(range(min = 1))]
+    pub max_replicas: Option<u32>,
+    /// Metrics, in the autoscaling/v2beta1 form (converted for autoscaling/v2) or the v2 form.
+    pub metrics: Option<Vec<FreeForm>>,
+}
