@@ -176,12 +176,7 @@ impl Checker {
             Kind::Enum { options } => {
                 let choices: Vec<String> = options
                     .as_array()
-                    .map(|o| {
-                        o.iter()
-                            .filter(|v| !v.is_null())
-                            .map(json_text)
-                            .collect()
-                    })
+                    .map(|o| o.iter().filter(|v| !v.is_null()).map(json_text).collect())
                     .unwrap_or_default();
                 let mut problem = Problem::new(
                     path,

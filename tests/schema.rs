@@ -1,0 +1,144 @@
+//! The values schema: `chart/values.schema.json` is what the typed model generates (so that
+//! editors check values files as the renderer does), it is a valid JSON Schema, and the
+//! typed model reads every valid values file.
+//!
+//! After changing `src/schema/model.rs`: `UPDATE_GOLDEN=1 cargo test --test schema` rewrites
+//! the file (or `cargo run --example render -- --values-schema > chart/values.schema.json`).
+
+use gitlab_runner_chart::schema::{model::ChartValues, values_schema, values_schema_json};
+use gitlab_runner_chart::{Chart, Release, RenderOptions, Renderer, UserValues};
+
+const SCHEMA_FILE: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/chart/values.schema.json");
+
+#[test]
+fn checked_in_schema_is_up_to_date() {
+    let generated = values_schema_json();
+    if std::env::var_os("UPDATE_GOLDEN").is_some() {
+        std::fs::write(SCHEMA_FILE, &generated).unwrap();
+    }
+    let on_disk = std::fs::read_to_string(SCHEMA_FILE).unwrap_or_default();
+    assert!(
+        on_disk == generated,
+        "chart/values.schema.json is out of date: run `UPDATE_GOLDEN=1 cargo test --test schema` and commit it"
+    );
+}
+
+#[test]
+fn schema_is_a_valid_draft_2020_12_schema() {
+    let schema = values_schema();
+    assert_eq!(
+        schema["$schema"],
+        "https://json-schema.org/draft/2020-12/schema"
+    );
+    assert!(jsonschema::meta::is_valid(&schema));
+    // every object of the model refuses unknown keys
+    fn closed(node: &serde_json::Value, at: &str) {
+        if let Some(props) = node.get("properties").and_then(|p| p.as_object()) {
+            assert_eq!(
+                node["additionalProperties"], false,
+                "{at} accepts unknown keys"
+            );
+            for (key, child) in props {
+                closed(child, &format!("{at}.{key}"));
+                if let Some(branches) = child.get("anyOf").and_then(|a| a.as_array()) {
+                    for branch in branches {
+                        closed(branch, &format!("{at}.{key}"));
+                    }
+                }
+                if let Some(items) = child.get("items") {
+                    closed(items, &format!("{at}.{key}[]"));
+                }
+            }
+        }
+    }
+    closed(&schema, "(top)");
+}
+
+#[test]
+fn schema_documents_every_key() {
+    fn described(node: &serde_json::Value, at: &str, missing: &mut Vec<String>) {
+        if let Some(props) = node.get("properties").and_then(|p| p.as_object()) {
+            for (key, child) in props {
+                let path = format!("{at}{key}");
+                let branch = child
+                    .get("anyOf")
+                    .and_then(|a| a.as_array())
+                    .and_then(|a| {
+                        a.iter()
+                            .find(|b| b.get("type") != Some(&serde_json::json!("null")))
+                    })
+                    .unwrap_or(child);
+                let has = |n: &serde_json::Value| n.get("description").is_some();
+                if !has(child)
+                    && !has(branch)
+                    && !at.contains("Resources.")
+                    && !path.contains("tolerations")
+                {
+                    missing.push(path.clone());
+                }
+                described(branch, &format!("{path}."), missing);
+            }
+        }
+    }
+    let mut missing = Vec::new();
+    described(&values_schema(), "", &mut missing);
+    // resource settings of job containers and toleration fields speak for themselves
+    missing.retain(|p| {
+        !p.contains("Limit") && !p.contains("Requests") && !p.starts_with("tolerations")
+    });
+    assert!(
+        missing.is_empty(),
+        "keys without a description: {missing:?}"
+    );
+}
+
+/// The typed model reads the merged values of every golden case and example values file.
+#[test]
+fn typed_model_reads_every_valid_values_file() {
+    let renderer = Renderer::new(Chart::builtin()).unwrap();
+    let root = env!("CARGO_MANIFEST_DIR");
+    let mut files: Vec<std::path::PathBuf> = std::fs::read_dir(format!("{root}/values"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    for dir in std::fs::read_dir(format!("{root}/tests/golden")).unwrap() {
+        let dir = dir.unwrap().path();
+        let skip = std::fs::read_to_string(dir.join("options.yaml"))
+            .is_ok_and(|o| o.contains("skipSchemaValidation: true"));
+        if !skip {
+            files.push(dir.join("values.yaml"));
+        }
+    }
+    assert!(files.len() > 25);
+    for file in files {
+        let mut values = UserValues::new();
+        values
+            .add_yaml(
+                &file.display().to_string(),
+                &std::fs::read_to_string(&file).unwrap(),
+            )
+            .unwrap();
+        let options = RenderOptions::new(Release::new("ci", "gitlab").unwrap());
+        let (merged, warnings) = renderer
+            .checked_values(&values, &options)
+            .unwrap_or_else(|e| panic!("{}: {e}", file.display()));
+        assert!(warnings.is_empty(), "{}: {warnings:?}", file.display());
+        let typed: Result<ChartValues, _> =
+            serde_yaml::from_value(serde_yaml::Value::Mapping(merged));
+        assert!(typed.is_ok(), "{}: {:?}", file.display(), typed.err());
+    }
+}
+
+/// The schema, not only the renderer, refuses what the renderer refuses: an editor using
+/// `chart/values.schema.json` flags the same typo.
+#[test]
+fn schema_flags_a_typo_and_a_wrong_type() {
+    let schema = values_schema();
+    let validator = jsonschema::validator_for(&schema).unwrap();
+    assert!(validator.is_valid(
+        &serde_json::json!({"checkInterval": 5, "runners": {"cache": {"cacheType": "s3"}}})
+    ));
+    assert!(!validator.is_valid(&serde_json::json!({"checkIntervall": 5})));
+    assert!(!validator.is_valid(&serde_json::json!({"runners": {"cache": {"cacheType": "s4"}}})));
+    assert!(!validator.is_valid(&serde_json::json!({"concurrent": "10"})));
+}
