@@ -7,33 +7,15 @@
 //!
 //! After an intended change: `UPDATE_GOLDEN=1 cargo test --test bad`, then review the diff.
 
+mod support;
+
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
 const BAD: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/bad");
 
-fn render_binary() -> PathBuf {
-    let exe = std::env::current_exe().unwrap();
-    let dir = exe.parent().and_then(Path::parent).unwrap();
-    let binary = dir
-        .join("examples")
-        .join(format!("render{}", std::env::consts::EXE_SUFFIX));
-    assert!(
-        binary.exists(),
-        "{} is missing: run `cargo test` (which builds the examples)",
-        binary.display()
-    );
-    binary
-}
-
 fn cases() -> Vec<PathBuf> {
-    let mut dirs: Vec<PathBuf> = std::fs::read_dir(BAD)
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .filter(|p| p.is_dir())
-        .collect();
-    dirs.sort();
-    dirs
+    support::case_dirs(BAD)
 }
 
 fn run_case(binary: &Path, dir: &Path) -> (i32, String, String) {
@@ -57,7 +39,7 @@ fn run_case(binary: &Path, dir: &Path) -> (i32, String, String) {
 
 #[test]
 fn bad_inputs_give_the_expected_errors() {
-    let binary = render_binary();
+    let binary = support::render_example();
     let update = std::env::var_os("UPDATE_GOLDEN").is_some();
     let mut failures = Vec::new();
     for dir in cases() {

@@ -4,6 +4,8 @@
 //! built (`<target>/<profile>/examples/render`). Its stdout is compared with a render through
 //! the library API in this process, which also catches a stale binary.
 
+mod support;
+
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
@@ -15,21 +17,7 @@ const ROOT: &str = env!("CARGO_MANIFEST_DIR");
 /// `<target>/<profile>/examples/render`, found from this test binary
 /// (`<target>/<profile>/deps/cli-<hash>`).
 fn binary() -> PathBuf {
-    let exe = std::env::current_exe().expect("path of the test binary");
-    let profile_dir = exe
-        .parent()
-        .and_then(Path::parent)
-        .expect("the test binary lives in <target>/<profile>/deps/");
-    let path = profile_dir
-        .join("examples")
-        .join(format!("render{}", std::env::consts::EXE_SUFFIX));
-    assert!(
-        path.is_file(),
-        "{} not found: run `cargo test` (which builds the examples before the tests), or \
-         `cargo build --examples` before `cargo test --test cli`",
-        path.display()
-    );
-    path
+    support::render_example()
 }
 
 /// Runs the binary with `args`, stdin closed.

@@ -38,13 +38,7 @@ fn default_namespace() -> String {
 }
 
 fn cases() -> Vec<PathBuf> {
-    let mut dirs: Vec<PathBuf> = std::fs::read_dir(GOLDEN)
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .filter(|p| p.is_dir())
-        .collect();
-    dirs.sort();
-    dirs
+    support::case_dirs(GOLDEN)
 }
 
 fn render_case(dir: &Path) -> String {

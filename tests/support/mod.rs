@@ -3,6 +3,8 @@
 
 #![allow(dead_code)] // each test crate uses a part of this module
 
+use std::path::{Path, PathBuf};
+
 use gitlab_runner_chart::{Chart, KubeVersion, Release, RenderOptions, Renderer, UserValues};
 use serde_yaml::Value;
 
@@ -192,4 +194,34 @@ fn key_text(key: &Value) -> String {
     key.as_str()
         .map(str::to_string)
         .unwrap_or_else(|| format!("{key:?}"))
+}
+
+/// The `render` example binary, built by `cargo test` next to the test binaries.
+pub fn render_example() -> PathBuf {
+    let exe = std::env::current_exe().expect("path of the test binary");
+    let profile_dir = exe
+        .parent()
+        .and_then(Path::parent)
+        .expect("the test binary lives in <target>/<profile>/deps/");
+    let path = profile_dir
+        .join("examples")
+        .join(format!("render{}", std::env::consts::EXE_SUFFIX));
+    assert!(
+        path.is_file(),
+        "{} not found: run `cargo test` (which builds the examples before the tests), or \
+         `cargo build --examples` before `cargo test --test <name>`",
+        path.display()
+    );
+    path
+}
+
+/// The case directories under `dir` (e.g. `tests/golden`), sorted by name.
+pub fn case_dirs(dir: &str) -> Vec<PathBuf> {
+    let mut dirs: Vec<PathBuf> = std::fs::read_dir(dir)
+        .unwrap_or_else(|e| panic!("{dir}: {e}"))
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.is_dir())
+        .collect();
+    dirs.sort();
+    dirs
 }
