@@ -163,14 +163,25 @@ fn run(args: &Args) -> Result<String, Failure> {
 
 /// The name used in messages and the text of a `-f` argument.
 fn read_values_file(file: &str) -> Result<(String, String), String> {
-    if file == "-" {
-        let mut text = String::new();
-        std::io::stdin()
-            .read_to_string(&mut text)
-            .map_err(|e| format!("cannot read values from standard input: {e}"))?;
-        return Ok(("<stdin>".to_string(), text));
-    }
-    let bytes = std::fs::read(file).map_err(|e| format!("cannot read values file {file}: {e}"))?;
+    // Read at most one byte more than the library accepts: a huge file (or an endless pipe)
+    // is refused without being read whole.
+    let limit = gitlab_runner_chart::values::load::MAX_FILE_BYTES as u64 + 1;
+    let mut bytes = Vec::new();
+    let (name, read) = if file == "-" {
+        (
+            "<stdin>".to_string(),
+            std::io::stdin().lock().take(limit).read_to_end(&mut bytes),
+        )
+    } else {
+        let opened = std::fs::File::open(file)
+            .map_err(|e| format!("cannot read values file {file}: {e}"))?;
+        (file.to_string(), opened.take(limit).read_to_end(&mut bytes))
+    };
+    read.map_err(|e| match file {
+        "-" => format!("cannot read values from standard input: {e}"),
+        _ => format!("cannot read values file {file}: {e}"),
+    })?;
+    let file = name.as_str();
     let text = String::from_utf8(bytes).map_err(|e| {
         let valid = &e.as_bytes()[..e.utf8_error().valid_up_to()];
         let line = valid.iter().filter(|b| **b == b'\n').count() + 1;

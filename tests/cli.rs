@@ -501,3 +501,15 @@ fn chart_dir_of_the_repository_chart_renders_like_the_builtin_chart() {
     let output = run(&["--chart-dir", chart_dir.to_str().unwrap()]);
     assert_eq!(success(&output), defaults_render());
 }
+
+#[test]
+fn oversized_values_file_is_refused_without_reading_it_whole() {
+    let big = "a: 1\n".repeat(1_000_000); // 5 MB
+    let file = temp_file("big.yaml", &big);
+    let output = run(&["-f", file.to_str().unwrap()]);
+    let err = failure(&output);
+    assert!(
+        err.ends_with("big.yaml: the file is larger than 4194304 bytes (4 MiB), the limit for a values file\n"),
+        "{err}"
+    );
+}

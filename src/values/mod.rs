@@ -39,7 +39,9 @@ pub enum ValuesError {
         line_text: Option<String>,
     },
     /// The file is larger than [`load::MAX_FILE_BYTES`].
-    #[error("{source_name}: the file is {bytes} bytes; values files are limited to {limit} bytes")]
+    #[error(
+        "{source_name}: the file is larger than {limit} bytes (4 MiB), the limit for a values file"
+    )]
     TooLarge {
         /// The file name.
         source_name: String,
