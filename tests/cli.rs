@@ -513,3 +513,35 @@ fn oversized_values_file_is_refused_without_reading_it_whole() {
         "{err}"
     );
 }
+
+#[test]
+fn values_schema_prints_the_checked_in_schema() {
+    let output = run(&["--values-schema"]);
+    let out = success(&output);
+    let file = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/chart/values.schema.json"
+    ))
+    .unwrap();
+    assert_eq!(out, file);
+}
+
+#[test]
+fn no_strict_turns_unknown_keys_into_warnings() {
+    let file = temp_file("typo.yaml", "checkIntervall: 5\n");
+    let strict = run(&["-f", file.to_str().unwrap()]);
+    assert!(failure(&strict).contains("error: checkIntervall: unknown key `checkIntervall`"));
+    let lenient = run(&["-f", file.to_str().unwrap(), "--no-strict"]);
+    assert_eq!(lenient.status.code(), Some(0));
+    assert!(stderr(&lenient).starts_with("warning: checkIntervall: unknown key `checkIntervall`"));
+    assert!(stdout(&lenient).starts_with("---\n# Source: gitlab-runner/templates/configmap.yaml\n"));
+}
+
+#[test]
+fn skip_schema_validation_renders_values_the_schema_refuses() {
+    let file = temp_file("unchecked.yaml", "podLabels: {\"bad key\": x}\n");
+    let checked = run(&["-f", file.to_str().unwrap()]);
+    failure(&checked);
+    let unchecked = run(&["-f", file.to_str().unwrap(), "--skip-schema-validation"]);
+    assert!(success(&unchecked).contains("\"bad key\": \"x\""));
+}
