@@ -234,6 +234,9 @@ fn origin_of(
         if let Some(origin) = values.origin(&p, on_key && exact) {
             return Some(origin);
         }
+        if values.sets(&p) {
+            return None; // given as a parsed mapping: no file position to show
+        }
         if crate::values::lookup(defaults, &p).is_some() {
             return Some(Origin::ChartDefault);
         }

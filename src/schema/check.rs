@@ -470,8 +470,56 @@ fn non_finite_numbers(value: &serde_yaml::Value, at: &mut Path, out: &mut Vec<Pr
     }
 }
 
+/// Labels and annotations the chart sets on the runner pod itself: a user map may not repeat
+/// them (the pod template would have the key twice).
+const CHART_POD_LABELS: &[&str] = &["app", "chart", "release", "heritage"];
+const CHART_POD_ANNOTATIONS: &[&str] = &["checksum/configmap", "checksum/secrets"];
+const METRICS_POD_ANNOTATIONS: &[&str] = &["prometheus.io/scrape", "prometheus.io/port"];
+
 /// The GitLab Runner chart's rules that a schema cannot express.
 fn chart_rules(values: &Json, release: &Release, out: &mut Vec<Problem>) {
+    nul_characters(values, &mut Path::default(), out);
+    let metrics = values
+        .get("metrics")
+        .and_then(|m| m.get("enabled"))
+        .is_some_and(|e| e == true);
+    let annotations: Vec<&str> = CHART_POD_ANNOTATIONS
+        .iter()
+        .chain(if metrics {
+            METRICS_POD_ANNOTATIONS
+        } else {
+            &[]
+        })
+        .copied()
+        .collect();
+    for (map, reserved, what) in [
+        ("podLabels", CHART_POD_LABELS, "label"),
+        ("podAnnotations", annotations.as_slice(), "annotation"),
+    ] {
+        for key in values
+            .get(map)
+            .and_then(Json::as_object)
+            .into_iter()
+            .flat_map(|m| m.keys())
+        {
+            if reserved.contains(&key.as_str()) {
+                let mut problem = Problem::new(
+                    Path::default().child_key(map).child_key(key),
+                    format!("the chart sets the {what} `{key}` of the runner pod itself"),
+                );
+                problem.on_key = true;
+                problem.help = Some(format!(
+                    "the chart's own {what}s are {}; choose another key",
+                    reserved
+                        .iter()
+                        .map(|k| format!("`{k}`"))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ));
+                out.push(problem);
+            }
+        }
+    }
     for key in ["concurrent", "checkInterval"] {
         if values.get(key).is_none_or(Json::is_null) {
             out.push(Problem::new(
@@ -535,5 +583,37 @@ fn chart_rules(values: &Json, release: &Release, out: &mut Vec<Problem>) {
                 quoted(cut)
             ),
         ));
+    }
+}
+
+/// A NUL character can be neither passed to a process (env, command line) nor stored by
+/// Kubernetes in most fields: refused in every key and string.
+fn nul_characters(value: &Json, at: &mut Path, out: &mut Vec<Problem>) {
+    match value {
+        Json::String(s) if s.contains('\0') => out.push(Problem::new(
+            at.clone(),
+            "contains a NUL character, which Kubernetes and gitlab-runner cannot take".to_string(),
+        )),
+        Json::Object(map) => {
+            for (key, child) in map {
+                at.push_key(key.as_str());
+                if key.contains('\0') {
+                    let mut problem =
+                        Problem::new(at.clone(), "the key contains a NUL character".to_string());
+                    problem.on_key = true;
+                    out.push(problem);
+                }
+                nul_characters(child, at, out);
+                at.pop();
+            }
+        }
+        Json::Array(items) => {
+            for (i, child) in items.iter().enumerate() {
+                at.push_index(i);
+                nul_characters(child, at, out);
+                at.pop();
+            }
+        }
+        _ => {}
     }
 }

@@ -245,15 +245,15 @@ pub struct ChartValues {
     /// Unregister all runners before the manager pod terminates.
     pub unregister_runners: Option<bool>,
     /// Seconds Kubernetes waits for running jobs when the runner pod stops.
-    #[schemars(range(min = 0))]
+    #[schemars(range(min = 0, max = 2147483647))]
     pub termination_grace_period_seconds: Option<u64>,
     /// A Secret with custom certificates, mounted at /home/gitlab-runner/.gitlab-runner/certs/.
     pub certs_secret_name: Option<ObjectName>,
     /// The maximum number of concurrent jobs.
-    #[schemars(range(min = 0))]
+    #[schemars(range(min = 0, max = 2147483647))]
     pub concurrent: Option<u64>,
     /// How often (seconds) to check GitLab for new jobs.
-    #[schemars(range(min = 0))]
+    #[schemars(range(min = 0, max = 2147483647))]
     pub check_interval: Option<u64>,
     /// gitlab-runner's log level (default info).
     pub log_level: Option<LogLevel>,
@@ -328,7 +328,7 @@ pub struct Runners {
     /// Image pull policy of job pods.
     pub image_pull_policy: Option<JobPullPolicy>,
     /// Concurrent requests for new jobs.
-    #[schemars(range(min = 1))]
+    #[schemars(range(min = 1, max = 2147483647))]
     pub request_concurrency: Option<u64>,
     /// Lock the runner to its project (default true).
     pub locked: Option<bool>,
@@ -345,10 +345,10 @@ pub struct Runners {
     /// Namespace of job pods (default the release namespace).
     pub namespace: Option<NamespaceName>,
     /// Seconds to wait for a job pod's containers.
-    #[schemars(range(min = 0))]
+    #[schemars(range(min = 0, max = 2147483647))]
     pub poll_timeout: Option<u64>,
     /// Maximum job log size in kilobytes.
-    #[schemars(range(min = 0))]
+    #[schemars(range(min = 0, max = 2147483647))]
     pub output_limit: Option<u64>,
     /// The distributed cache.
     pub cache: Option<Cache>,
@@ -430,10 +430,10 @@ pub struct HelperResources {
 #[serde(deny_unknown_fields, rename_all = "camelCase", default)]
 pub struct SecurityContext {
     /// The user the containers run as.
-    #[schemars(range(min = 0))]
+    #[schemars(range(min = 0, max = 2147483647))]
     pub run_as_user: Option<i64>,
     /// The group that owns mounted volumes.
-    #[schemars(range(min = 0))]
+    #[schemars(range(min = 0, max = 2147483647))]
     pub fs_group: Option<i64>,
 }
 

@@ -210,6 +210,19 @@ impl UserValues {
         self.files.iter().map(|f| f.name.clone()).collect()
     }
 
+    /// True if a user source (a file or a `--set` expression) sets `path`.
+    pub fn sets(&self, path: &Path) -> bool {
+        let set_by = |exprs: &[String], typing| {
+            exprs.iter().any(|expr| {
+                let mut one = Mapping::new();
+                strvals::parse_into(expr, &mut one, typing).is_ok() && lookup(&one, path).is_some()
+            })
+        };
+        self.files.iter().any(|f| lookup(&f.values, path).is_some())
+            || set_by(&self.set, Typing::Infer)
+            || set_by(&self.set_string, Typing::String)
+    }
+
     /// Where the value (or, with `on_key`, the key) at `path` was given: the last source in
     /// precedence order that sets it (`--set-string`, `--set`, then the files from the last),
     /// with the line and column in a file. `None` if no user source sets it (a chart default).
