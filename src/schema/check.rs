@@ -307,12 +307,15 @@ impl Checker {
     }
 }
 
+/// "is not of type null": the failed branch of an optional value's `anyOf: [T, null]`.
 fn is_null_type_error(error: &jsonschema::ValidationError<'_>) -> bool {
+    use jsonschema::error::{TypeKind, ValidationErrorKind};
     matches!(
         error.kind(),
-        jsonschema::error::ValidationErrorKind::Type { .. }
-    ) && error.schema_path().as_str().ends_with("/type")
-        && error.to_string().ends_with("\"null\"")
+        ValidationErrorKind::Type {
+            kind: TypeKind::Single(jsonschema::JsonType::Null)
+        }
+    )
 }
 
 fn non_null_branch(node: &Json) -> &Json {
