@@ -61,8 +61,9 @@
 //! ```
 //!
 //! The flag (`--set` or `--set-string`) is left for the caller to add. Secrets never appear in
-//! an error: in the shown expression, the value of every assignment whose last key name contains
-//! `token`, `password`, `secret` or `key` (in any case) is replaced by `***`, and so is any text
+//! an error: in the shown expression, the value of every assignment whose last key name is a
+//! secret's ([`crate::diagnostic::is_secret_key`]: `runnerToken`, `accessKey`, ...) is replaced
+//! by `***`, and so is any text
 //! without `=` that directly follows such a value (most likely the rest of a secret value that
 //! holds an unescaped `,`). The column refers to the shown expression; a problem inside a masked
 //! value points at its `***`.
@@ -80,9 +81,6 @@ pub const MAX_PATH_PARTS: usize = 256;
 
 /// What replaces a secret in an error's expression.
 const MASK: &str = "***";
-
-/// Words that make a key's value a secret, when its last name contains one (in any case).
-const SECRET_WORDS: [&str; 4] = ["token", "password", "secret", "key"];
 
 /// How scalar values of an expression are typed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -124,7 +122,7 @@ pub fn parse_into(expr: &str, dest: &mut Mapping, typing: Typing) -> Result<(), 
 }
 
 /// The expression as it may be shown in messages: the value of every assignment to a secret
-/// key (a name containing `token`, `password`, `secret` or `key`) replaced by `***`, control
+/// key ([`crate::diagnostic::is_secret_key`]) replaced by `***`, control
 /// characters shown as U+FFFD.
 ///
 /// ```
@@ -535,8 +533,7 @@ fn find_unescaped(chars: &[char], from: usize, stop: char) -> usize {
 
 /// Whether a key name marks its value as a secret.
 fn is_secret_name(name: &str) -> bool {
-    let name = name.to_lowercase();
-    SECRET_WORDS.iter().any(|word| name.contains(word))
+    crate::diagnostic::is_secret_key(name)
 }
 
 /// The spans to mask in errors: non-empty values of secret keys, and the text without `=` that
