@@ -16,12 +16,17 @@ use schemars::generate::SchemaSettings;
 /// assert_eq!(schema["additionalProperties"], false);
 /// ```
 pub fn values_schema() -> serde_json::Value {
-    let mut settings = SchemaSettings::draft2020_12();
-    settings.inline_subschemas = true;
-    let schema = settings
-        .into_generator()
-        .into_root_schema_for::<model::ChartValues>();
-    schema.to_value()
+    static SCHEMA: std::sync::OnceLock<serde_json::Value> = std::sync::OnceLock::new();
+    SCHEMA
+        .get_or_init(|| {
+            let mut settings = SchemaSettings::draft2020_12();
+            settings.inline_subschemas = true;
+            let generator = settings.into_generator();
+            generator
+                .into_root_schema_for::<model::ChartValues>()
+                .to_value()
+        })
+        .clone()
 }
 
 /// [`values_schema`] as the text of `chart/values.schema.json` (pretty-printed, final newline).
