@@ -1,5 +1,5 @@
-//! Rendered manifests: splitting template output into documents ([`split`]), Helm's install
-//! order ([`order`]) and the output stream ([`Manifests`]'s `Display`).
+//! Rendered manifests: splitting template output into documents ([`split_documents`]), Helm's install
+//! order ([`sort_by_install_order`]) and the output stream ([`Manifests`]'s `Display`).
 
 mod order;
 mod split;

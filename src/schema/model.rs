@@ -387,7 +387,7 @@ pub struct Cache {
     pub s3_cache_path: Option<String>,
     /// Share the cache between runners.
     pub cache_shared: Option<bool>,
-    /// S3 endpoint (host[:port]).
+    /// S3 endpoint (`host[:port]`).
     pub s3_server_address: Option<String>,
     /// S3 bucket.
     pub s3_bucket_name: Option<String>,
