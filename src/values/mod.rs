@@ -192,13 +192,8 @@ impl UserValues {
         for file in &self.files {
             merge::merge_maps(&mut merged, file.values.clone());
         }
-        for (exprs, typing) in [
-            (&self.set, Typing::Infer),
-            (&self.set_string, Typing::String),
-        ] {
-            for expr in exprs {
-                strvals::parse_into(expr, &mut merged, typing).map_err(|e| set_error(e, typing))?;
-            }
+        for (expr, typing, _) in self.expressions() {
+            strvals::parse_into(expr, &mut merged, typing).map_err(|e| set_error(e, typing))?;
         }
         Ok(merged)
     }
@@ -212,29 +207,33 @@ impl UserValues {
 
     /// True if a user source (a file or a `--set` expression) sets `path`.
     pub fn sets(&self, path: &Path) -> bool {
-        let set_by = |exprs: &[String], typing| {
-            exprs.iter().any(|expr| {
-                let mut one = Mapping::new();
-                strvals::parse_into(expr, &mut one, typing).is_ok() && lookup(&one, path).is_some()
-            })
-        };
         self.files.iter().any(|f| lookup(&f.values, path).is_some())
-            || set_by(&self.set, Typing::Infer)
-            || set_by(&self.set_string, Typing::String)
+            || self.expressions().any(|(expr, typing, _)| {
+                parsed(expr, typing).is_some_and(|m| lookup(&m, path).is_some())
+            })
+    }
+
+    /// The `--set` and `--set-string` expressions in the order Helm applies them (every
+    /// `--set`, then every `--set-string`), each with its typing and flag.
+    fn expressions(&self) -> impl DoubleEndedIterator<Item = (&str, Typing, &'static str)> {
+        let set = self
+            .set
+            .iter()
+            .map(|e| (e.as_str(), Typing::Infer, "--set"));
+        let set_string = self
+            .set_string
+            .iter()
+            .map(|e| (e.as_str(), Typing::String, "--set-string"));
+        set.chain(set_string)
     }
 
     /// Where the value (or, with `on_key`, the key) at `path` was given: the last source in
     /// precedence order that sets it (`--set-string`, `--set`, then the files from the last),
     /// with the line and column in a file. `None` if no user source sets it (a chart default).
     pub fn origin(&self, path: &Path, on_key: bool) -> Option<Origin> {
-        for (exprs, typing, flag) in [
-            (&self.set_string, Typing::String, "--set-string"),
-            (&self.set, Typing::Infer, "--set"),
-        ] {
-            for expr in exprs.iter().rev() {
-                if let Some(origin) = set_origin(expr, typing, flag, path) {
-                    return Some(origin);
-                }
+        for (expr, typing, flag) in self.expressions().rev() {
+            if let Some(origin) = set_origin(expr, typing, flag, path) {
+                return Some(origin);
             }
         }
         for file in self.files.iter().rev() {
@@ -246,7 +245,7 @@ impl UserValues {
             let exact = if on_key {
                 index.key(path)
             } else {
-                index.value(path).or_else(|| index.key(path))
+                index.value(path)
             };
             let span = exact.or_else(|| index.nearest(path).map(|(_, span)| span));
             let Some(span) = span else {
@@ -273,29 +272,16 @@ impl UserValues {
     /// [`crate::diagnostic::is_secret_path`]), longest first: what a message must never show.
     fn secret_values(&self) -> Vec<String> {
         let mut found = Vec::new();
-        for file in &self.files {
+        let sets = self
+            .expressions()
+            .filter_map(|(expr, typing, _)| parsed(expr, typing));
+        for values in self.files.iter().map(|f| f.values.clone()).chain(sets) {
             collect_secrets(
-                &Value::Mapping(file.values.clone()),
+                &Value::Mapping(values),
                 &mut Path::default(),
                 false,
                 &mut found,
             );
-        }
-        for (exprs, typing) in [
-            (&self.set, Typing::Infer),
-            (&self.set_string, Typing::String),
-        ] {
-            for expr in exprs {
-                let mut one = Mapping::new();
-                if strvals::parse_into(expr, &mut one, typing).is_ok() {
-                    collect_secrets(
-                        &Value::Mapping(one),
-                        &mut Path::default(),
-                        false,
-                        &mut found,
-                    );
-                }
-            }
         }
         found.sort_by_key(|s| std::cmp::Reverse(s.len()));
         found.dedup();
@@ -351,20 +337,25 @@ pub fn lookup<'a>(values: &'a Mapping, path: &Path) -> Option<&'a Value> {
     Some(node)
 }
 
+/// The values one `--set` expression sets, if it is valid.
+fn parsed(expr: &str, typing: Typing) -> Option<Mapping> {
+    let mut values = Mapping::new();
+    strvals::parse_into(expr, &mut values, typing).ok()?;
+    Some(values)
+}
+
 /// The origin of `path` in one `--set` expression, if the expression sets it: the column of
 /// the assignment (in the expression as shown, secrets masked).
 fn set_origin(expr: &str, typing: Typing, flag: &str, path: &Path) -> Option<Origin> {
-    let mut all = Mapping::new();
-    strvals::parse_into(expr, &mut all, typing).ok()?;
-    lookup(&all, path)?;
+    lookup(&parsed(expr, typing)?, path)?;
     let shown = strvals::masked(expr);
     let parts = split_assignments(expr);
     let shown_parts = split_assignments(&shown);
     // The assignment that sets it: the last part that sets the path on its own.
-    let (index, _) = parts.iter().enumerate().rev().find(|(_, (_, part))| {
-        let mut one = Mapping::new();
-        strvals::parse_into(part, &mut one, typing).is_ok() && lookup(&one, path).is_some()
-    })?;
+    let (index, _) =
+        parts.iter().enumerate().rev().find(|(_, (_, part))| {
+            parsed(part, typing).is_some_and(|m| lookup(&m, path).is_some())
+        })?;
     let (column, width) = match shown_parts.get(index) {
         Some((start, part)) if shown_parts.len() == parts.len() => {
             (start + 1, part.chars().count())
