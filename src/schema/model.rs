@@ -13,12 +13,11 @@ use std::collections::BTreeMap;
 use schemars::{json_schema, JsonSchema, Schema, SchemaGenerator};
 use serde::Deserialize;
 
-/// Declares a newtype whose schema is `{"type": ..., "format": ...}` with a description; the
-/// formats are checked by [`super::formats`].
-macro_rules! formatted {
-    ($(#[$doc:meta])* $name:ident: $inner:ty, $types:expr, $format:literal, $description:literal) => {
+/// Declares a transparent newtype with its own inline JSON Schema.
+macro_rules! newtype_schema {
+    ($(#[$doc:meta])* $name:ident($inner:ty) => $schema:tt) => {
         $(#[$doc])*
-        #[derive(Debug, Clone, PartialEq, Deserialize)]
+        #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
         #[serde(transparent)]
         pub struct $name(pub $inner);
 
@@ -30,9 +29,19 @@ macro_rules! formatted {
                 stringify!($name).into()
             }
             fn json_schema(_: &mut SchemaGenerator) -> Schema {
-                json_schema!({ "type": $types, "format": $format, "description": $description })
+                json_schema!($schema)
             }
         }
+    };
+}
+
+/// Declares a newtype whose schema is `{"type": ..., "format": ...}` with a description; the
+/// formats are checked by [`super::formats`].
+macro_rules! formatted {
+    ($(#[$doc:meta])* $name:ident: $inner:ty, $types:expr, $format:literal, $description:literal) => {
+        newtype_schema!(
+            $(#[$doc])* $name($inner) => { "type": $types, "format": $format, "description": $description }
+        );
     };
 }
 
@@ -70,104 +79,44 @@ formatted!(
     "An environment variable name: letters, digits, '_', '-' and '.', not starting with a digit."
 );
 
-/// A string, number or boolean, used as text (environment values, annotation values).
-#[derive(Debug, Clone, PartialEq, Deserialize)]
-#[serde(transparent)]
-pub struct Scalar(pub serde_json::Value);
+newtype_schema!(
+    /// A string, number or boolean, used as text (environment values, annotation values).
+    Scalar(serde_json::Value) => { "type": ["string", "number", "boolean"] }
+);
 
-impl JsonSchema for Scalar {
-    fn inline_schema() -> bool {
-        true
+newtype_schema!(
+    /// Kubernetes labels: valid label keys and values.
+    Labels(BTreeMap<String, serde_json::Value>) => {
+        "type": "object",
+        "propertyNames": { "format": "k8s-label-key" },
+        "additionalProperties": { "type": ["string", "number", "boolean"], "format": "k8s-label-value" },
+        "description": "Kubernetes labels: keys are an optional DNS prefix and '/', then a name of at most 63 letters, digits, '-', '_' and '.'; values are at most 63 such characters (or empty)."
     }
-    fn schema_name() -> Cow<'static, str> {
-        "Scalar".into()
-    }
-    fn json_schema(_: &mut SchemaGenerator) -> Schema {
-        json_schema!({ "type": ["string", "number", "boolean"] })
-    }
-}
+);
 
-/// Kubernetes labels: valid label keys and values.
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(transparent)]
-pub struct Labels(pub BTreeMap<String, serde_json::Value>);
+newtype_schema!(
+    /// Kubernetes annotations: valid annotation keys, any text values.
+    Annotations(BTreeMap<String, serde_json::Value>) => {
+        "type": "object",
+        "propertyNames": { "format": "k8s-annotation-key" },
+        "additionalProperties": { "type": ["string", "number", "boolean"] },
+        "description": "Kubernetes annotations: keys are an optional DNS prefix and '/', then a name of at most 63 letters, digits, '-', '_' and '.'."
+    }
+);
 
-impl JsonSchema for Labels {
-    fn inline_schema() -> bool {
-        true
+newtype_schema!(
+    /// A map from names to values given as text (`gitlab-runner register --env NAME=VALUE`).
+    EnvMap(BTreeMap<String, serde_json::Value>) => {
+        "type": "object",
+        "propertyNames": { "format": "env-var-name" },
+        "additionalProperties": { "type": ["string", "number", "boolean"] }
     }
-    fn schema_name() -> Cow<'static, str> {
-        "Labels".into()
-    }
-    fn json_schema(_: &mut SchemaGenerator) -> Schema {
-        json_schema!({
-            "type": "object",
-            "propertyNames": { "format": "k8s-label-key" },
-            "additionalProperties": { "type": ["string", "number", "boolean"], "format": "k8s-label-value" },
-            "description": "Kubernetes labels: keys are an optional DNS prefix and '/', then a name of at most 63 letters, digits, '-', '_' and '.'; values are at most 63 such characters (or empty)."
-        })
-    }
-}
+);
 
-/// Kubernetes annotations: valid annotation keys, any text values.
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(transparent)]
-pub struct Annotations(pub BTreeMap<String, serde_json::Value>);
-
-impl JsonSchema for Annotations {
-    fn inline_schema() -> bool {
-        true
-    }
-    fn schema_name() -> Cow<'static, str> {
-        "Annotations".into()
-    }
-    fn json_schema(_: &mut SchemaGenerator) -> Schema {
-        json_schema!({
-            "type": "object",
-            "propertyNames": { "format": "k8s-annotation-key" },
-            "additionalProperties": { "type": ["string", "number", "boolean"] },
-            "description": "Kubernetes annotations: keys are an optional DNS prefix and '/', then a name of at most 63 letters, digits, '-', '_' and '.'."
-        })
-    }
-}
-
-/// A map from names to values given as text (`gitlab-runner register --env NAME=VALUE`).
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(transparent)]
-pub struct EnvMap(pub BTreeMap<String, serde_json::Value>);
-
-impl JsonSchema for EnvMap {
-    fn inline_schema() -> bool {
-        true
-    }
-    fn schema_name() -> Cow<'static, str> {
-        "EnvMap".into()
-    }
-    fn json_schema(_: &mut SchemaGenerator) -> Schema {
-        json_schema!({
-            "type": "object",
-            "propertyNames": { "format": "env-var-name" },
-            "additionalProperties": { "type": ["string", "number", "boolean"] }
-        })
-    }
-}
-
-/// Any Kubernetes object given as is (e.g. `affinity`), passed through `toYaml`.
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(transparent)]
-pub struct FreeForm(pub BTreeMap<String, serde_json::Value>);
-
-impl JsonSchema for FreeForm {
-    fn inline_schema() -> bool {
-        true
-    }
-    fn schema_name() -> Cow<'static, str> {
-        "FreeForm".into()
-    }
-    fn json_schema(_: &mut SchemaGenerator) -> Schema {
-        json_schema!({ "type": "object" })
-    }
-}
+newtype_schema!(
+    /// Any Kubernetes object given as is (e.g. `affinity`), passed through `toYaml`.
+    FreeForm(BTreeMap<String, serde_json::Value>) => { "type": "object" }
+);
 
 /// Image pull policy of the runner manager pod.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, JsonSchema)]
