@@ -73,12 +73,14 @@ impl Checker {
     /// Every problem of `values` (merged, defaults included), in a stable order.
     pub fn check(&self, values: &serde_yaml::Mapping, release: &Release) -> Vec<Problem> {
         let mut problems = Vec::new();
-        let yaml = serde_yaml::Value::Mapping(values.clone());
-        non_finite_numbers(&yaml, &mut Path::default(), &mut problems);
+        for (key, value) in values {
+            let mut at = Path::default().child_key(key.as_str().unwrap_or_default());
+            non_finite_numbers(value, &mut at, &mut problems);
+        }
         if !problems.is_empty() {
             return problems;
         }
-        let instance = match serde_json::to_value(&yaml) {
+        let instance = match serde_json::to_value(values) {
             Ok(json) => json,
             Err(e) => {
                 return vec![Problem::new(
