@@ -13,14 +13,14 @@
 //!    = help: did you mean `s3`?
 //! ```
 //!
-//! Build one from a [`PositionIndex`] of the file the value came from:
+//! Build one from a [`SpanIndex`] of the file the value came from:
 //!
 //! ```
 //! use gitlab_runner_chart::diagnostic::Diagnostic;
-//! use gitlab_runner_chart::values::{path::Path, positions::PositionIndex};
+//! use gitlab_runner_chart::values::{load::load, path::Path};
 //!
 //! let text = "runners:\n  cache:\n    cacheType: s4\n";
-//! let index = PositionIndex::build(text);
+//! let index = load("values.yaml", text).unwrap().spans;
 //! let path = Path::parse("runners.cache.cacheType").unwrap();
 //! let diagnostic = Diagnostic::error(&path, r#"expected one of "s3", "gcs", found "s4""#)
 //!     .with_value_origin("values.yaml", &index, &path)
@@ -41,7 +41,7 @@
 use std::fmt;
 
 use crate::values::path::{Path, Segment};
-use crate::values::positions::{PositionIndex, Span};
+use crate::values::spans::{Span, SpanIndex};
 
 /// How bad a problem is. Errors sort before warnings.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -103,7 +103,7 @@ pub enum Origin {
 impl Origin {
     /// The origin of a [`Span`] of a values file indexed by `index`: the line's text is taken
     /// from the index, and the width is the span's length, cut at the end of the line.
-    pub fn file(name: impl Into<String>, index: &PositionIndex, span: Span) -> Origin {
+    pub fn file(name: impl Into<String>, index: &SpanIndex, span: Span) -> Origin {
         let line_text = index.line(span.line).unwrap_or_default().to_string();
         let rest = line_text
             .chars()
@@ -185,16 +185,16 @@ impl Diagnostic {
     }
 
     /// Sets the origin to `span` of the file `name` indexed by `index` (see [`Origin::file`]).
-    pub fn with_origin_from_file(self, name: &str, index: &PositionIndex, span: Span) -> Self {
+    pub fn with_origin_from_file(self, name: &str, index: &SpanIndex, span: Span) -> Self {
         self.with_origin(Origin::file(name, index, span))
     }
 
     /// Points at the **value** at `path` in the file `name` indexed by `index`: for a problem
     /// with a value (wrong type, not one of the allowed values). When the file does not hold
     /// `path` (the value was missing, say), points at the key of its deepest ancestor in the
-    /// file ([`PositionIndex::nearest`]); when the file holds nothing of it, the origin is left
+    /// file ([`SpanIndex::nearest`]); when the file holds nothing of it, the origin is left
     /// as it was.
-    pub fn with_value_origin(self, name: &str, index: &PositionIndex, path: &Path) -> Self {
+    pub fn with_value_origin(self, name: &str, index: &SpanIndex, path: &Path) -> Self {
         match index.nearest(path) {
             Some((_, span)) => self.with_origin_from_file(name, index, span),
             None => self,
@@ -204,7 +204,7 @@ impl Diagnostic {
     /// Points at the **key** of `path` in the file `name` indexed by `index`: for a problem
     /// with the key itself (an unknown key, a misspelled one). Falls back like
     /// [`with_value_origin`](Self::with_value_origin).
-    pub fn with_key_origin(self, name: &str, index: &PositionIndex, path: &Path) -> Self {
+    pub fn with_key_origin(self, name: &str, index: &SpanIndex, path: &Path) -> Self {
         match index.key(path) {
             Some(span) => self.with_origin_from_file(name, index, span),
             None => self.with_value_origin(name, index, path),
@@ -615,7 +615,9 @@ mod tests {
 
     #[test]
     fn wide_characters_shift_the_carets() {
-        let index = PositionIndex::build("n: \"é😀\" # é\nm: {é😀: 1, b: 漢字}\n");
+        let index = crate::values::load::load("t.yaml", "n: \"é😀\" # é\nm: {é😀: 1, b: 漢字}\n")
+            .unwrap()
+            .spans;
         let d = Diagnostic::error("m.b", "bad").with_value_origin("v.yaml", &index, &p("m.b"));
         assert_eq!(
             d.to_string(),
@@ -656,7 +658,7 @@ mod tests {
     #[test]
     fn origins_from_an_index() {
         let text = "runners:\n  cache:\n    cacheType: s4\n  config: \"a\n    b\"\n";
-        let index = PositionIndex::build(text);
+        let index = crate::values::load::load("t.yaml", text).unwrap().spans;
         let d = Diagnostic::error("x", "y").with_value_origin(
             "v.yaml",
             &index,
@@ -737,7 +739,7 @@ mod tests {
             "{d:?}"
         );
         // Nothing indexed: the origin stays as it was.
-        let empty = PositionIndex::build("");
+        let empty = crate::values::load::load("t.yaml", "").unwrap().spans;
         let d = Diagnostic::error("x", "y").with_key_origin("v.yaml", &empty, &p("a"));
         assert_eq!(d.origin, None);
         let d = Diagnostic::error("x", "y").with_origin_from_file(

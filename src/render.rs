@@ -129,7 +129,8 @@ impl Renderer {
         options: &RenderOptions,
     ) -> Result<(serde_yaml::Mapping, Vec<Diagnostic>), Error> {
         let user = values.merged()?;
-        let (merged, merge_warnings) = merge::coalesce(user, self.chart.default_values());
+        let (mut merged, merge_warnings) = merge::coalesce(user, self.chart.default_values());
+        let notes = crate::schema::yaml11::apply_notes(values, &mut merged, self.chart.schema());
         let mut diagnostics: Vec<Diagnostic> = merge_warnings
             .into_iter()
             .map(|(path, message)| Diagnostic {
@@ -139,6 +140,7 @@ impl Renderer {
                 message,
                 help: None,
             })
+            .chain(notes)
             .collect();
         if let Some(checker) = &self.checker {
             for problem in checker.check(&merged, &options.release) {

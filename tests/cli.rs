@@ -365,7 +365,10 @@ fn malformed_yaml_is_an_error_with_file_line_and_column() {
     );
     let output = run(&["-f", file.to_str().unwrap()]);
     let err = failure(&output);
-    assert!(err.starts_with("error: invalid YAML: "), "{err}");
+    assert!(
+        err.starts_with("error: invalid YAML at line 2, column 10: this `[` is never closed"),
+        "{err}"
+    );
     let marker = format!(" --> {}:", file.display());
     let location = &err[err
         .find(&marker)

@@ -665,8 +665,8 @@ fn register_passes_map_entries_in_sorted_key_order_like_helm() {
     let _guard = shared_processes();
     let sb = Sandbox::new("reg-order");
     let data = render_data(
-        "runners:\n  env: {Z: 1, A: 2, m: 3}\n  nodeSelector: {b: x, a: y}\n  \
-         podLabels: {b: x, a: y}\n  podAnnotations: {b: x, a: y}\n",
+        "runners:\n  env: {Z: 1, A: 2, m: 3}\n  nodeSelector: {b: x, a: v}\n  \
+         podLabels: {b: x, a: v}\n  podAnnotations: {b: x, a: v}\n",
     );
     let run = sb.register(&data, &[("REGISTRATION_TOKEN", "t")]);
     assert_eq!(run.code, Some(0), "{run:?}");
@@ -676,15 +676,15 @@ fn register_passes_map_entries_in_sorted_key_order_like_helm() {
             "register",
             "--non-interactive",
             "--kubernetes-node-selector",
-            "a:y",
+            "a:v",
             "--kubernetes-node-selector",
             "b:x",
             "--kubernetes-pod-labels",
-            "a:y",
+            "a:v",
             "--kubernetes-pod-labels",
             "b:x",
             "--kubernetes-pod-annotations",
-            "a:y",
+            "a:v",
             "--kubernetes-pod-annotations",
             "b:x",
             "--env",
@@ -703,7 +703,7 @@ fn register_passes_scalar_values_as_text() {
     let sb = Sandbox::new("reg-scalars");
     let data = render_data(
         "runners:\n  env:\n    INT: 42\n    BIG: 1000000\n    NEG: -7\n    FLOAT: 1.5\n    \
-         YES: true\n    NO: false\n  nodeSelector:\n    gpu: true\n    count: 2\n",
+         YEP: true\n    NOPE: false\n  nodeSelector:\n    gpu: true\n    count: 2\n",
     );
     let run = sb.register(&data, &[("REGISTRATION_TOKEN", "t")]);
     assert_eq!(run.code, Some(0), "{run:?}");
@@ -713,8 +713,8 @@ fn register_passes_scalar_values_as_text() {
         "BIG=1000000",
         "NEG=-7",
         "FLOAT=1.5",
-        "YES=true",
-        "NO=false",
+        "YEP=true",
+        "NOPE=false",
         "gpu:true",
         "count:2",
     ] {

@@ -1821,8 +1821,13 @@ fn check_v2_refusal(case: &Case) {
 }
 
 /// The values as YAML text (`add_yaml`) are the same values, and render to the same bytes.
+/// The text is written as Helm's `toYaml` writes it (YAML 1.1-safe: the string `no` quoted),
+/// since values files are read as Helm reads them.
 fn check_yaml_text(case: &Case) {
-    let text = serde_yaml::to_string(&case.values).unwrap();
+    let text = gitlab_runner_chart::engine::yaml::to_yaml(&minijinja::Value::from(
+        minijinja::value::Serde(&case.values),
+    ))
+    .unwrap();
     let mut from_text = UserValues::new();
     from_text
         .add_yaml("values.yaml", &text)

@@ -5,6 +5,7 @@
 pub mod check;
 pub mod formats;
 pub mod model;
+pub(crate) mod yaml11;
 
 use schemars::generate::SchemaSettings;
 

@@ -1,52 +1,687 @@
-//! Loading a values file: every YAML document, merged in order, into one mapping with string
-//! keys (Helm converts values to JSON, so keys are always strings: `1: x` has the key `"1"`).
+//! Loading a values file as Helm reads it, in one pass over `saphyr-parser` events that builds
+//! the values and the span of every key and value ([`SpanIndex`]) together.
+//!
+//! Helm 3 reads a values file with go-yaml v2 through `sigs.k8s.io/yaml`; so does this loader:
+//!
+//! - **YAML 1.1 scalars** ([`super::scalar`]): `yes`/`no`/`on`/`off`/`y`/`n` are booleans,
+//!   `0777` is octal, `1_000` is a thousand; a plain scalar a reader of YAML 1.2 would read
+//!   otherwise is noted ([`Note`]) so that a warning can say so where it matters.
+//! - **Keys are strings**: `1:` is the key `"1"`, `on:` is `"true"` (noted), a `null` key or a
+//!   key that is a list or a map is refused.
+//! - **Merge keys** `<<: *a` and `<<: [*a, *b]` are applied as go-yaml v2 applies them.
+//! - **Only the first document** counts; later ones are ignored with a note. A comment-only
+//!   part before the first `---` is not a document.
+//! - A UTF-8 byte-order mark at the start is skipped.
+//!
+//! Deliberate differences (see COMPATIBILITY.md): duplicate keys in a mapping are an error
+//! (Helm keeps the last one silently), and integers are kept exact where Helm has a float64.
+//!
+//! Limits, so that any input costs bounded time and memory: [`MAX_FILE_BYTES`],
+//! [`MAX_DEPTH`] levels of nesting, and [`MAX_ALIAS_NODES`] nodes copied by aliases.
 
-use serde::Deserialize;
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use saphyr_parser::{Event, Parser, ScalarStyle, ScanError, Span as RawSpan, Tag};
 use serde_yaml::{Mapping, Value};
 
-use super::{merge, ValuesError};
-
-/// Parses the text of a values file. An empty file, or one with only comments or empty
-/// documents, gives an empty mapping.
-///
-/// ```
-/// use gitlab_runner_chart::values::load::parse_values;
-/// let values = parse_values("v.yaml", "a: 1\n---\nb: {c: true}\n").unwrap();
-/// assert_eq!(values.len(), 2);
-/// let err = parse_values("v.yaml", "a: [1\n").unwrap_err();
-/// assert!(err.to_string().contains(" --> v.yaml:2:1"), "{err}");
-/// ```
-pub fn parse_values(source_name: &str, text: &str) -> Result<Mapping, ValuesError> {
-    check_limits(source_name, text)?;
-    let mut merged = Mapping::new();
-    for document in serde_yaml::Deserializer::from_str(text) {
-        let value = Value::deserialize(document).map_err(|e| yaml_error(source_name, text, &e))?;
-        match value {
-            Value::Null => {}
-            Value::Mapping(map) => {
-                let map = normalize_mapping(source_name, "", map)?;
-                merge::merge_maps(&mut merged, map);
-            }
-            other => {
-                return Err(ValuesError::NotAMapping {
-                    source_name: source_name.to_string(),
-                    found: describe(&other).to_string(),
-                })
-            }
-        }
-    }
-    Ok(merged)
-}
+use super::locate::{relax_tabs, Locator, NodeEvent};
+use super::path::Path;
+use super::scalar::{self, Style, Surprise};
+use super::spans::{Children, NodeSpans, Span, SpanIndex};
+use super::ValuesError;
 
 /// The largest values file accepted: far above any real values file (a few KiB), low enough
 /// that parsing stays fast and small.
 pub const MAX_FILE_BYTES: usize = 4 * 1024 * 1024;
 
-/// The deepest nesting of flow collections (`[[[...]]]`) accepted; the YAML parser refuses
-/// more than 128 levels anyway, but only after work that grows with the square of the depth.
-pub const MAX_FLOW_DEPTH: usize = 128;
+/// The deepest nesting of collections accepted (block or flow). Flow nesting is checked
+/// before parsing, where the parser's work would grow with the square of the depth.
+pub const MAX_DEPTH: usize = 128;
 
-/// Refuses, before parsing, input whose size or nesting would make parsing slow.
+/// The most nodes that aliases (`*a`, merge keys included) may copy in one file. A real values
+/// file copies a few hundred; a file of a few KiB whose aliases refer to aliases (an "alias
+/// bomb") would otherwise expand to gigabytes. Helm refuses such files too ("excessive
+/// aliasing").
+pub const MAX_ALIAS_NODES: usize = 100_000;
+
+/// A values file, read: the values of its first document, where each of them is, and what
+/// deserves a warning.
+#[derive(Debug, Clone)]
+pub struct Loaded {
+    /// The values (an empty mapping for an empty document).
+    pub values: Mapping,
+    /// The span of every key and value, and the text.
+    pub spans: SpanIndex,
+    /// What Helm reads differently from what a reader may expect.
+    pub notes: Vec<Note>,
+}
+
+/// Something read as Helm reads it that a person may not expect.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Note {
+    /// The values path it concerns (empty for the file as a whole).
+    pub path: Path,
+    /// Where it is.
+    pub span: Span,
+    /// What it is.
+    pub kind: NoteKind,
+}
+
+/// The kinds of [`Note`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum NoteKind {
+    /// A key written as a YAML 1.1 boolean or number (`on:`, `0777:`): Helm makes it `"true"`,
+    /// `"511"`.
+    Key {
+        /// The key as written.
+        written: String,
+    },
+    /// A value written as a YAML 1.1 boolean or number that YAML 1.2 reads otherwise
+    /// (`yes`, `0777`); whether it deserves a warning depends on what the chart expects there.
+    Value {
+        /// The value as written.
+        written: String,
+        /// What kind of surprise.
+        surprise: Surprise,
+    },
+    /// The file has more than one document: Helm reads only the first.
+    LaterDocuments,
+}
+
+/// Reads the text of a values file (see the [module documentation](self)).
+///
+/// ```
+/// use gitlab_runner_chart::values::load::load;
+/// let loaded = load("v.yaml", "a: yes\nb: &x {c: 1}\nd:\n  <<: *x\n  e: 0777\n---\nf: 1\n").unwrap();
+/// assert_eq!(
+///     serde_yaml::to_string(&loaded.values).unwrap(),
+///     "a: true\nb:\n  c: 1\nd:\n  c: 1\n  e: 511\n"
+/// );
+/// assert_eq!(loaded.notes.len(), 3); // `yes`, `0777`, the ignored second document
+/// let err = load("v.yaml", "a: [1\n").unwrap_err();
+/// assert!(err.to_string().contains(" --> v.yaml:1:4"), "{err}");
+/// ```
+pub fn load(source_name: &str, text: &str) -> Result<Loaded, ValuesError> {
+    check_limits(source_name, text)?;
+    let shared: Arc<str> = Arc::from(text);
+    let parsed = relax_tabs(text);
+    let mut builder = Builder {
+        source_name,
+        text,
+        locator: Locator::new(text),
+        stack: Vec::new(),
+        anchors: HashMap::new(),
+        copied: 0,
+        notes: Vec::new(),
+        root: None,
+    };
+    let mut parser = Parser::new_from_str(&parsed);
+    let mut documents = 0;
+    loop {
+        let (event, span) = match parser.next_event() {
+            None => break,
+            Some(Ok(item)) => item,
+            Some(Err(error)) => {
+                if documents > 1 {
+                    break; // in a later document, which Helm does not read either
+                }
+                return Err(builder.syntax_error(&error));
+            }
+        };
+        match event {
+            Event::StreamEnd => break,
+            Event::DocumentStart(_) => {
+                documents += 1;
+                if documents > 1 {
+                    // Is the later document more than an empty one (a trailing `---`)?
+                    if later_document_has_content(&mut parser) {
+                        let at = builder.locator.pos(span.start);
+                        builder.notes.push(Note {
+                            path: Path::root(),
+                            span: Span {
+                                line: at.line,
+                                column: at.col + 1,
+                                offset: at.byte,
+                                len: 3,
+                            },
+                            kind: NoteKind::LaterDocuments,
+                        });
+                        break;
+                    }
+                }
+            }
+            _ if documents > 1 => {}
+            event => builder.event(event, span)?,
+        }
+        builder.locator.end_event(span);
+    }
+    let (values, root) = builder.root.take().unwrap_or_default();
+    Ok(Loaded {
+        values,
+        spans: SpanIndex::new(shared, root),
+        notes: builder.notes,
+    })
+}
+
+/// Reads the text of a values file and keeps only the values (see [`load`]).
+///
+/// ```
+/// use gitlab_runner_chart::values::load::parse_values;
+/// let values = parse_values("v.yaml", "a: 1\n---\nb: {c: true}\n").unwrap();
+/// assert_eq!(values.len(), 1); // only the first document, as in Helm
+/// let err = parse_values("v.yaml", "a: [1\n").unwrap_err();
+/// assert!(err.to_string().contains("line 1, column 4"), "{err}");
+/// ```
+pub fn parse_values(source_name: &str, text: &str) -> Result<Mapping, ValuesError> {
+    load(source_name, text).map(|loaded| loaded.values)
+}
+
+/// After a `DocumentStart` of a later document: whether it holds more than an empty node.
+fn later_document_has_content(parser: &mut Parser<'_, saphyr_parser::StrInput<'_>>) -> bool {
+    loop {
+        match parser.next_event() {
+            Some(Ok((Event::Scalar(value, ScalarStyle::Plain, _, None), _)))
+                if value.is_empty() => {}
+            Some(Ok((Event::DocumentEnd, _))) => {}
+            Some(Ok((Event::DocumentStart(_), _))) => {}
+            Some(Ok((Event::StreamEnd, _))) | None => return false,
+            Some(Ok(_)) | Some(Err(_)) => return true,
+        }
+    }
+}
+
+/// A collection being read.
+struct Frame {
+    anchor: usize,
+    /// Where the collection starts (for its own span, and for an unclosed `[` or `{`).
+    start: Span,
+    flow: bool,
+    kind: FrameKind,
+}
+
+enum FrameKind {
+    Map {
+        map: Mapping,
+        spans: HashMap<Box<str>, NodeSpans>,
+        /// The keys written in this mapping (not merged in), with their spans.
+        written: HashMap<Box<str>, Span>,
+        pending: Pending,
+    },
+    Seq {
+        items: Vec<Value>,
+        spans: Vec<NodeSpans>,
+    },
+}
+
+enum Pending {
+    /// The next node is a key.
+    Key,
+    /// The next node is the value of this key.
+    Value {
+        key: Box<str>,
+        span: Span,
+        merge: bool,
+    },
+}
+
+/// A node read, ready to be placed in its parent.
+struct Node {
+    value: Value,
+    spans: NodeSpans,
+    /// How many nodes it holds (itself included).
+    count: usize,
+    /// For a plain scalar: its text (a key is made from it, and noted if surprising).
+    plain: Option<String>,
+}
+
+/// An anchored node, for its aliases.
+struct Anchored {
+    value: Value,
+    spans: NodeSpans,
+    count: usize,
+    plain: Option<String>,
+}
+
+struct Builder<'t> {
+    source_name: &'t str,
+    text: &'t str,
+    locator: Locator<'t>,
+    stack: Vec<Frame>,
+    anchors: HashMap<usize, Anchored>,
+    /// Nodes copied by aliases so far.
+    copied: usize,
+    notes: Vec<Note>,
+    root: Option<(Mapping, Option<NodeSpans>)>,
+}
+
+impl Builder<'_> {
+    fn event(&mut self, event: Event<'_>, raw: RawSpan) -> Result<(), ValuesError> {
+        match event {
+            Event::MappingStart(anchor, _) | Event::SequenceStart(anchor, _) => {
+                let is_map = matches!(event, Event::MappingStart(..));
+                let kind = if is_map {
+                    NodeEvent::Map
+                } else {
+                    NodeEvent::Seq
+                };
+                let start = self.locator.value_span(kind, raw, self.in_value_position());
+                if self.stack.len() >= MAX_DEPTH {
+                    return Err(self.error_at(
+                        start,
+                        format!("collections nested more than {MAX_DEPTH} levels deep"),
+                    ));
+                }
+                let flow = matches!(self.char_at(start), Some('[' | '{'));
+                let kind = if is_map {
+                    FrameKind::Map {
+                        map: Mapping::new(),
+                        spans: HashMap::new(),
+                        written: HashMap::new(),
+                        pending: Pending::Key,
+                    }
+                } else {
+                    FrameKind::Seq {
+                        items: Vec::new(),
+                        spans: Vec::new(),
+                    }
+                };
+                self.stack.push(Frame {
+                    anchor,
+                    start,
+                    flow,
+                    kind,
+                });
+            }
+            Event::MappingEnd | Event::SequenceEnd => {
+                let Some(frame) = self.stack.pop() else {
+                    return Ok(());
+                };
+                let (value, children, count) = match frame.kind {
+                    FrameKind::Map { map, spans, .. } => {
+                        let count = 1 + spans.values().map(NodeSpans::count).sum::<usize>();
+                        (Value::Mapping(map), Children::Map(spans), count)
+                    }
+                    FrameKind::Seq { items, spans } => {
+                        let count = 1 + spans.iter().map(NodeSpans::count).sum::<usize>();
+                        (Value::Sequence(items), Children::Seq(spans), count)
+                    }
+                };
+                let node = Node {
+                    value,
+                    spans: NodeSpans {
+                        key: frame.start,
+                        value: frame.start,
+                        children,
+                    },
+                    count,
+                    plain: None,
+                };
+                self.complete(node, frame.anchor)?;
+            }
+            Event::Scalar(text, style, anchor, tag) => {
+                let kind = NodeEvent::Scalar {
+                    style,
+                    empty: text.is_empty(),
+                };
+                let span = self.locator.value_span(kind, raw, self.in_value_position());
+                let core_tag = tag.as_deref().and_then(core_suffix);
+                let scalar_style = if style == ScalarStyle::Plain {
+                    Style::Plain
+                } else {
+                    Style::Quoted
+                };
+                let value = scalar::resolve(&text, scalar_style, core_tag.as_deref())
+                    .map_err(|e| self.scalar_error(span, e))?;
+                let plain =
+                    (style == ScalarStyle::Plain && tag.is_none()).then(|| text.to_string());
+                let node = Node {
+                    value,
+                    spans: NodeSpans {
+                        key: span,
+                        value: span,
+                        children: Children::None,
+                    },
+                    count: 1,
+                    plain,
+                };
+                self.complete(node, anchor)?;
+            }
+            Event::Alias(id) => {
+                let span = self
+                    .locator
+                    .value_span(NodeEvent::Alias, raw, self.in_value_position());
+                let Some(anchored) = self.anchors.get(&id) else {
+                    return Err(self.error_at(
+                        span,
+                        "this alias refers to a node that contains it".to_string(),
+                    ));
+                };
+                self.copied += anchored.count;
+                if self.copied > MAX_ALIAS_NODES {
+                    return Err(self.error_at(
+                        span,
+                        format!(
+                            "aliases expand to too much data (more than {MAX_ALIAS_NODES} values copied)"
+                        ),
+                    ));
+                }
+                let node = Node {
+                    value: anchored.value.clone(),
+                    spans: NodeSpans {
+                        key: span,
+                        value: span,
+                        children: anchored.spans.children.clone(),
+                    },
+                    count: anchored.count,
+                    plain: anchored.plain.clone(),
+                };
+                self.complete(node, 0)?;
+            }
+            Event::StreamStart
+            | Event::StreamEnd
+            | Event::DocumentStart(_)
+            | Event::DocumentEnd
+            | Event::Nothing => {}
+        }
+        Ok(())
+    }
+
+    /// Whether the next node is the value of a mapping entry (where a block sequence may be
+    /// written without indentation).
+    fn in_value_position(&self) -> bool {
+        matches!(
+            self.stack.last(),
+            Some(Frame {
+                kind: FrameKind::Map {
+                    pending: Pending::Value { .. },
+                    ..
+                },
+                ..
+            })
+        )
+    }
+
+    /// Places a node read in its parent (or as the document).
+    fn complete(&mut self, node: Node, anchor: usize) -> Result<(), ValuesError> {
+        if anchor != 0 {
+            self.anchors.insert(
+                anchor,
+                Anchored {
+                    value: node.value.clone(),
+                    spans: node.spans.clone(),
+                    count: node.count,
+                    plain: node.plain.clone(),
+                },
+            );
+        }
+        let path_here = self.path();
+        let Some(frame) = self.stack.last_mut() else {
+            return self.set_root(node);
+        };
+        match &mut frame.kind {
+            FrameKind::Seq { items, spans } => {
+                if let Some(written) = &node.plain {
+                    note_value(&mut self.notes, path_here, node.spans.value, written);
+                }
+                items.push(node.value);
+                spans.push(node.spans);
+            }
+            FrameKind::Map {
+                map,
+                spans,
+                written,
+                pending,
+            } => match std::mem::replace(pending, Pending::Key) {
+                Pending::Key => {
+                    let span = node.spans.value;
+                    let merge = node.plain.as_deref() == Some("<<");
+                    let key = match key_string(&node.value) {
+                        Ok(key) => key,
+                        Err(found) => {
+                            let message =
+                                format!("{}a key must be a string, found {found}", at(&path_here));
+                            return Err(self.error_at(span, message));
+                        }
+                    };
+                    if let Some(text) = &node.plain {
+                        if !merge && scalar::surprise(text).is_some() {
+                            self.notes.push(Note {
+                                path: path_here.child_key(key.clone()),
+                                span,
+                                kind: NoteKind::Key {
+                                    written: text.clone(),
+                                },
+                            });
+                        }
+                    }
+                    if !merge {
+                        if let Some(first) = written.get(key.as_str()) {
+                            let message = format!(
+                                "{}duplicate key `{key}` (first written at line {}); Helm would keep only the last",
+                                at(&path_here),
+                                first.line
+                            );
+                            return Err(self.error_at(span, message));
+                        }
+                        written.insert(key.clone().into_boxed_str(), span);
+                    }
+                    *pending = Pending::Value {
+                        key: key.into_boxed_str(),
+                        span,
+                        merge,
+                    };
+                }
+                Pending::Value {
+                    key,
+                    span: key_span,
+                    merge: true,
+                } => {
+                    let _ = key;
+                    let _ = key_span;
+                    merge_into(map, spans, node).map_err(|span| {
+                        self.error_at(
+                            span,
+                            format!(
+                                "{}a merge key `<<` takes a mapping or a list of mappings",
+                                at(&path_here)
+                            ),
+                        )
+                    })?;
+                }
+                Pending::Value {
+                    key,
+                    span: key_span,
+                    merge: false,
+                } => {
+                    if let Some(written) = &node.plain {
+                        note_value(&mut self.notes, path_here, node.spans.value, written);
+                    }
+                    let mut spans_here = node.spans;
+                    spans_here.key = key_span;
+                    map.insert(Value::String(key.to_string()), node.value);
+                    spans.insert(key, spans_here);
+                }
+            },
+        }
+        Ok(())
+    }
+
+    fn set_root(&mut self, node: Node) -> Result<(), ValuesError> {
+        match node.value {
+            Value::Mapping(map) => self.root = Some((map, Some(node.spans))),
+            Value::Null => self.root = Some((Mapping::new(), None)),
+            other => {
+                return Err(ValuesError::NotAMapping {
+                    source_name: self.source_name.to_string(),
+                    found: describe(&other).to_string(),
+                })
+            }
+        }
+        Ok(())
+    }
+
+    /// The values path of the node being read.
+    fn path(&self) -> Path {
+        let mut path = Path::root();
+        for frame in &self.stack {
+            match &frame.kind {
+                FrameKind::Map {
+                    pending: Pending::Value { key, merge, .. },
+                    ..
+                } if !merge => path.push_key(key.to_string()),
+                FrameKind::Map { .. } => {}
+                FrameKind::Seq { items, .. } => path.push_index(items.len()),
+            }
+        }
+        path
+    }
+
+    fn char_at(&self, span: Span) -> Option<char> {
+        self.text.get(span.offset..)?.chars().next()
+    }
+
+    fn error_at(&self, span: Span, message: String) -> ValuesError {
+        ValuesError::Yaml {
+            source_name: self.source_name.to_string(),
+            line: Some(span.line),
+            column: Some(span.column),
+            message,
+            line_text: Some(line_text(self.text, span.line).unwrap_or_default()),
+            width: span.len.max(1),
+        }
+    }
+
+    fn scalar_error(&self, span: Span, error: scalar::ScalarError) -> ValuesError {
+        let path = self.path();
+        let message = match error {
+            scalar::ScalarError::Tag(message) => format!("{}{message}", at(&path)),
+            scalar::ScalarError::Binary => format!("{}!!binary value is not base64", at(&path)),
+        };
+        self.error_at(span, message)
+    }
+
+    /// A syntax error, at the opening bracket of a flow collection left open on an earlier
+    /// line, else where the parser stopped.
+    fn syntax_error(&mut self, error: &ScanError) -> ValuesError {
+        let mut message = error.info().to_string();
+        let stopped = self.locator.pos(*error.marker());
+        let open = self
+            .stack
+            .iter()
+            .rev()
+            .find(|f| f.flow)
+            .filter(|f| f.start.line < stopped.line);
+        if let Some(frame) = open {
+            let bracket = self.char_at(frame.start).unwrap_or('[');
+            let close = if bracket == '{' { '}' } else { ']' };
+            message = format!(
+                "this `{bracket}` is never closed (expected `{close}`; the parser stopped at line {}, column {}: {message})",
+                stopped.line,
+                stopped.col + 1
+            );
+            return self.error_at(frame.start, message);
+        }
+        self.error_at(
+            Span {
+                line: stopped.line,
+                column: stopped.col + 1,
+                offset: stopped.byte,
+                len: 1,
+            },
+            message,
+        )
+    }
+}
+
+/// A note for a plain scalar value that YAML 1.2 would read otherwise.
+fn note_value(notes: &mut Vec<Note>, path: Path, span: Span, written: &str) {
+    if let Some(surprise) = scalar::surprise(written) {
+        notes.push(Note {
+            path,
+            span,
+            kind: NoteKind::Value {
+                written: written.to_string(),
+                surprise,
+            },
+        });
+    }
+}
+
+/// `path: ` for a message, or nothing at the top level.
+fn at(path: &Path) -> String {
+    if path.is_empty() {
+        String::new()
+    } else {
+        format!("{path}: ")
+    }
+}
+
+/// Applies a merge key's value to the mapping being read, as go-yaml v2 does: a mapping's
+/// entries are set (replacing keys already there), a list of mappings is applied from the
+/// last to the first, so that the first wins. `Err` with the span of what is not a mapping.
+fn merge_into(
+    map: &mut Mapping,
+    spans: &mut HashMap<Box<str>, NodeSpans>,
+    node: Node,
+) -> Result<(), Span> {
+    let sources: Vec<(Mapping, NodeSpans)> = match node.value {
+        Value::Mapping(source) => vec![(source, node.spans)],
+        Value::Sequence(items) => {
+            let item_spans = match node.spans.children {
+                Children::Seq(item_spans) => item_spans,
+                _ => Vec::new(),
+            };
+            let mut sources = Vec::with_capacity(items.len());
+            for (item, item_span) in items.into_iter().zip(item_spans) {
+                match item {
+                    Value::Mapping(source) => sources.push((source, item_span)),
+                    _ => return Err(item_span.value),
+                }
+            }
+            sources.reverse();
+            sources
+        }
+        _ => return Err(node.spans.value),
+    };
+    for (source, source_spans) in sources {
+        let mut child_spans = match source_spans.children {
+            Children::Map(child_spans) => child_spans,
+            _ => HashMap::new(),
+        };
+        for (key, value) in source {
+            let name = key.as_str().unwrap_or_default().to_string();
+            if let Some(s) = child_spans.remove(name.as_str()) {
+                spans.insert(name.into_boxed_str(), s);
+            }
+            map.insert(key, value);
+        }
+    }
+    Ok(())
+}
+
+/// The string Helm makes of a mapping key, or what it is when it cannot be one.
+fn key_string(value: &Value) -> Result<String, &'static str> {
+    match value {
+        Value::String(s) => Ok(s.clone()),
+        Value::Bool(b) => Ok(b.to_string()),
+        Value::Number(n) => Ok(match n.as_f64() {
+            Some(f) if n.is_f64() => crate::engine::format::format_float(f),
+            _ => n.to_string(),
+        }),
+        Value::Null => Err("null (Helm refuses a null key too; quote it: \"null\")"),
+        Value::Sequence(_) => Err("a sequence"),
+        Value::Mapping(_) => Err("a mapping"),
+        Value::Tagged(_) => Err("a tagged value"),
+    }
+}
+
+/// The core-schema suffix of a tag (`str` for `!!str`), or `None` for another tag.
+fn core_suffix(tag: &Tag) -> Option<String> {
+    (tag.handle == "tag:yaml.org,2002:").then(|| tag.suffix.clone())
+}
+
+/// Refuses, before parsing, input whose size or flow nesting would make parsing slow.
 fn check_limits(source_name: &str, text: &str) -> Result<(), ValuesError> {
     if text.len() > MAX_FILE_BYTES {
         return Err(ValuesError::TooLarge {
@@ -56,7 +691,7 @@ fn check_limits(source_name: &str, text: &str) -> Result<(), ValuesError> {
         });
     }
     // Count flow brackets outside quoted scalars and comments. A bracket inside a plain scalar
-    // (`a: x[1]`) is counted too: harmless, as only more than MAX_FLOW_DEPTH open ones fail.
+    // (`a: x[1]`) is counted too: harmless, as only more than MAX_DEPTH open ones fail.
     let (mut depth, mut line, mut column) = (0usize, 1usize, 0usize);
     let mut quote: Option<char> = None;
     let mut comment = false;
@@ -100,15 +735,16 @@ fn check_limits(source_name: &str, text: &str) -> Result<(), ValuesError> {
                 }
                 '[' | '{' => {
                     depth += 1;
-                    if depth > MAX_FLOW_DEPTH {
+                    if depth > MAX_DEPTH {
                         return Err(ValuesError::Yaml {
                             source_name: source_name.to_string(),
                             line: Some(line),
                             column: Some(column),
                             message: format!(
-                                "collections nested more than {MAX_FLOW_DEPTH} levels deep"
+                                "collections nested more than {MAX_DEPTH} levels deep"
                             ),
-                            line_text: line_text(text, line).map(|l| l.chars().take(200).collect()),
+                            line_text: line_text(text, line),
+                            width: 1,
                         });
                     }
                 }
@@ -121,34 +757,12 @@ fn check_limits(source_name: &str, text: &str) -> Result<(), ValuesError> {
     Ok(())
 }
 
-fn yaml_error(source_name: &str, text: &str, error: &serde_yaml::Error) -> ValuesError {
-    let location = error.location();
-    let mut message = error.to_string();
-    // The parser appends " at line L column C"; the location is printed in front instead.
-    if let Some(at) = message.find(" at line ") {
-        message.truncate(at);
-    }
-    if message.contains("repetition limit exceeded") {
-        message = "aliases expand to too much data (more than 100 times the size of the document)"
-            .to_string();
-    } else if message.contains("recursion limit exceeded") {
-        message = "collections nested more than 128 levels deep".to_string();
-    }
-    let line = location.as_ref().map(|l| l.line());
-    ValuesError::Yaml {
-        source_name: source_name.to_string(),
-        line,
-        column: location.as_ref().map(|l| l.column()),
-        message,
-        line_text: line.and_then(|l| line_text(text, l)),
-    }
-}
-
 /// Line `n` (1-based) of `text`, with the value of a secret key on it masked.
-fn line_text(text: &str, n: usize) -> Option<String> {
+pub(crate) fn line_text(text: &str, n: usize) -> Option<String> {
     // The end of the text (line count + 1) is a line too: where an unclosed collection ends.
     let line = text.lines().nth(n.checked_sub(1)?).unwrap_or_default();
     let line = line.strip_suffix('\r').unwrap_or(line);
+    let line = line.strip_prefix('\u{feff}').unwrap_or(line);
     if let Some((key, _)) = line.split_once(':') {
         let name = key
             .trim()
@@ -175,189 +789,6 @@ pub fn describe(value: &Value) -> &'static str {
     }
 }
 
-fn join(prefix: &str, key: &str) -> String {
-    if prefix.is_empty() {
-        key.to_string()
-    } else {
-        format!("{prefix}.{key}")
-    }
-}
-
-fn normalize_mapping(source: &str, path: &str, map: Mapping) -> Result<Mapping, ValuesError> {
-    let mut out = Mapping::with_capacity(map.len());
-    for (key, value) in map {
-        let key = match key {
-            Value::String(s) => s,
-            Value::Bool(b) => b.to_string(),
-            Value::Number(n) => n.to_string(),
-            Value::Null => "null".to_string(),
-            other => {
-                return Err(ValuesError::Unsupported {
-                    source_name: source.to_string(),
-                    path: if path.is_empty() {
-                        "(top level)".to_string()
-                    } else {
-                        path.to_string()
-                    },
-                    message: format!("a key must be a string, found {}", describe(&other)),
-                })
-            }
-        };
-        let child = join(path, &key);
-        let value = normalize_value(source, &child, value)?;
-        out.insert(Value::String(key), value);
-    }
-    Ok(out)
-}
-
-fn normalize_value(source: &str, path: &str, value: Value) -> Result<Value, ValuesError> {
-    Ok(match value {
-        Value::Mapping(map) => Value::Mapping(normalize_mapping(source, path, map)?),
-        Value::Sequence(items) => Value::Sequence(
-            items
-                .into_iter()
-                .enumerate()
-                .map(|(i, item)| normalize_value(source, &format!("{path}[{i}]"), item))
-                .collect::<Result<_, _>>()?,
-        ),
-        Value::Tagged(tagged) => {
-            return Err(ValuesError::Unsupported {
-                source_name: source.to_string(),
-                path: path.to_string(),
-                message: format!("YAML tag {} is not supported in values", tagged.tag),
-            })
-        }
-        scalar => scalar,
-    })
-}
-
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn yaml(text: &str) -> Mapping {
-        serde_yaml::from_str(text).unwrap()
-    }
-
-    #[test]
-    fn empty_and_comment_only_files_have_no_values() {
-        for text in ["", "\n", "# just a comment\n", "---\n", "---\n---\n", "~\n"] {
-            assert_eq!(
-                parse_values("v.yaml", text).unwrap(),
-                Mapping::new(),
-                "{text:?}"
-            );
-        }
-    }
-
-    #[test]
-    fn documents_are_merged_in_order() {
-        let got = parse_values("v.yaml", "a: {x: 1, y: 2}\nb: 1\n---\na: {y: 3}\n---\n").unwrap();
-        assert_eq!(got, yaml("a: {x: 1, y: 3}\nb: 1"));
-    }
-
-    #[test]
-    fn keys_become_strings() {
-        let got = parse_values("v.yaml", "m: {1: a, true: b, null: c, 1.5: d}\n").unwrap();
-        assert_eq!(got, yaml("m: {'1': a, 'true': b, 'null': c, '1.5': d}"));
-    }
-
-    #[test]
-    fn non_mapping_documents_are_errors() {
-        let err = parse_values("v.yaml", "- a\n- b\n").unwrap_err();
-        assert_eq!(
-            err.to_string(),
-            "v.yaml: the top level of a values file must be a mapping of keys to values, found a sequence"
-        );
-        let err = parse_values("v.yaml", "a: 1\n---\nhello\n").unwrap_err();
-        assert!(err.to_string().ends_with("found a string"), "{err}");
-    }
-
-    #[test]
-    fn complex_keys_and_tags_are_errors_with_their_path() {
-        let err =
-            parse_values("v.yaml", "runners:\n  podLabels:\n    ? [a]\n    : b\n").unwrap_err();
-        assert_eq!(
-            err.to_string(),
-            "v.yaml: runners.podLabels: a key must be a string, found a sequence"
-        );
-        let err = parse_values("v.yaml", "hostAliases:\n- !custom x\n").unwrap_err();
-        assert_eq!(
-            err.to_string(),
-            "v.yaml: hostAliases[0]: YAML tag !custom is not supported in values"
-        );
-    }
-
-    #[test]
-    fn syntax_errors_have_line_and_column() {
-        let err = parse_values("values/x.yaml", "a: 1\nb: [\n").unwrap_err();
-        match &err {
-            ValuesError::Yaml { line, column, .. } => {
-                assert_eq!((*line, *column), (Some(3), Some(1)));
-            }
-            other => panic!("unexpected {other:?}"),
-        }
-        assert!(
-            err.to_string().contains(" --> values/x.yaml:3:1\n"),
-            "{err}"
-        );
-    }
-
-    #[test]
-    fn deep_flow_nesting_is_refused_quickly() {
-        let deep = format!("a: {}{}\n", "[".repeat(100_000), "]".repeat(100_000));
-        let start = std::time::Instant::now();
-        let err = parse_values("deep.yaml", &deep).unwrap_err();
-        assert!(start.elapsed().as_secs() < 5, "took {:?}", start.elapsed());
-        match &err {
-            ValuesError::Yaml {
-                line,
-                column,
-                message,
-                ..
-            } => {
-                assert_eq!((*line, *column), (Some(1), Some(132)));
-                assert_eq!(message, "collections nested more than 128 levels deep");
-            }
-            other => panic!("unexpected {other:?}"),
-        }
-        let fine = format!(
-            "a: {}{}\nb: '[[[['\nc: \"{{{{\" # [[[[\n",
-            "[".repeat(100),
-            "]".repeat(100)
-        );
-        assert!(parse_values("ok.yaml", &fine).is_ok());
-    }
-
-    #[test]
-    fn large_files_are_refused() {
-        let big = "a: 1\n".repeat(MAX_FILE_BYTES / 5 + 1);
-        let err = parse_values("big.yaml", &big).unwrap_err();
-        assert_eq!(
-            err.to_string(),
-            "big.yaml: the file is larger than 4194304 bytes (4 MiB), the limit for a values file"
-        );
-    }
-
-    #[test]
-    fn alias_bombs_are_refused() {
-        let mut text = String::from("a: &a [x, x, x, x, x, x, x, x, x]\n");
-        for (prev, name) in ["a", "b", "c", "d", "e", "f", "g", "h"]
-            .iter()
-            .zip(["b", "c", "d", "e", "f", "g", "h", "i"])
-        {
-            text.push_str(&format!("{name}: &{name} [*{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}]\n"));
-        }
-        let err = parse_values("bomb.yaml", &text).unwrap_err();
-        assert!(
-            err.to_string().contains("aliases expand to too much data"),
-            "{err}"
-        );
-    }
-
-    #[test]
-    fn duplicate_keys_are_errors() {
-        let err = parse_values("v.yaml", "a: 1\na: 2\n").unwrap_err();
-        assert!(err.to_string().contains("duplicate"), "{err}");
-    }
-}
+#[path = "load_spans_tests.rs"]
+mod spans_tests;

@@ -7,25 +7,28 @@
 //! is then coalesced over the chart defaults by the renderer ([`merge::coalesce`]).
 
 pub mod load;
+mod locate;
 pub mod merge;
 pub mod path;
-pub mod positions;
+pub mod scalar;
+pub mod spans;
 pub mod strvals;
 
-use std::sync::{Arc, OnceLock};
+use std::sync::OnceLock;
 
 use serde_yaml::{Mapping, Value};
 
 use crate::diagnostic::Origin;
+pub use load::{Loaded, Note, NoteKind};
 pub use path::{Path, Segment};
-pub use positions::PositionIndex;
-pub use strvals::{StrvalsError, Typing};
+pub use spans::{Span, SpanIndex};
+pub use strvals::{Expression, StrvalsError, Typing};
 
 /// Errors in values files and `--set` expressions.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 pub enum ValuesError {
     /// The file is not valid YAML (or nested too deeply): shown like rustc, with the line.
-    #[error("{}", yaml_report(source_name, *line, *column, message, line_text.as_deref()))]
+    #[error("{}", yaml_report(source_name, *line, *column, *width, message, line_text.as_deref()))]
     Yaml {
         /// The file name (or `<stdin>`).
         source_name: String,
@@ -37,6 +40,8 @@ pub enum ValuesError {
         message: String,
         /// The text of that line (a secret on it masked), when known.
         line_text: Option<String>,
+        /// How many characters to underline from the column (at least one caret is shown).
+        width: usize,
     },
     /// The file is larger than [`load::MAX_FILE_BYTES`].
     #[error(
@@ -58,16 +63,6 @@ pub enum ValuesError {
         /// What was found instead (`a sequence`, `a string`, ...).
         found: String,
     },
-    /// A value that values cannot hold (a key that is a list or a map, a custom YAML tag).
-    #[error("{source_name}: {path}: {message}")]
-    Unsupported {
-        /// The file name.
-        source_name: String,
-        /// The values path, e.g. `runners.podLabels`.
-        path: String,
-        /// What is wrong.
-        message: String,
-    },
     /// A `--set` or `--set-string` expression is invalid.
     #[error("{flag}: {error}")]
     Set {
@@ -84,6 +79,7 @@ fn yaml_report(
     source_name: &str,
     line: Option<usize>,
     column: Option<usize>,
+    width: usize,
     message: &str,
     line_text: Option<&str>,
 ) -> String {
@@ -92,7 +88,7 @@ fn yaml_report(
             name: source_name.to_string(),
             line,
             column,
-            width: 1,
+            width: width.max(1),
             line_text: text.to_string(),
         }),
         _ => None,
@@ -100,9 +96,11 @@ fn yaml_report(
     let diagnostic = crate::Diagnostic {
         severity: crate::Severity::Error,
         path: String::new(),
-        message: match origin {
-            Some(_) => format!("invalid YAML: {message}"),
-            None => format!("{source_name}: invalid YAML: {message}"),
+        message: match (origin.is_some(), line, column) {
+            (true, Some(line), Some(column)) => {
+                format!("invalid YAML at line {line}, column {column}: {message}")
+            }
+            _ => format!("{source_name}: invalid YAML: {message}"),
         },
         origin,
         help: None,
@@ -116,7 +114,7 @@ fn yaml_report(
 /// use gitlab_runner_chart::UserValues;
 /// let mut values = UserValues::new();
 /// values.add_yaml("a.yaml", "concurrent: 4\nrunners:\n  tags: a\n")?;
-/// values.add_yaml("b.yaml", "runners:\n  privileged: true\n")?;
+/// values.add_yaml("b.yaml", "runners:\n  privileged: yes\n")?;
 /// values.set("concurrent=8")?;
 /// values.set_string("runners.tags=1")?;
 /// let merged = values.merged()?;
@@ -127,18 +125,26 @@ fn yaml_report(
 #[derive(Debug, Clone, Default)]
 pub struct UserValues {
     files: Vec<FileSource>,
-    set: Vec<String>,
-    set_string: Vec<String>,
+    set: Vec<SetSource>,
+    set_string: Vec<SetSource>,
+    /// The text of every secret value given, longest first (built on first use).
+    secrets: OnceLock<Vec<String>>,
 }
 
-/// A values file: its name, its text (for positions in messages) and its values.
+/// A values file: its name, its values and where each of them is.
 #[derive(Debug, Clone)]
 struct FileSource {
     name: String,
-    text: Option<Arc<str>>,
     values: Mapping,
-    /// Built on first use: only a file with a problem needs it.
-    positions: Arc<OnceLock<PositionIndex>>,
+    /// `None` for a mapping given as such ([`UserValues::add_mapping`]).
+    spans: Option<SpanIndex>,
+    notes: Vec<Note>,
+}
+
+/// A `--set` or `--set-string` expression, parsed once.
+#[derive(Debug, Clone)]
+struct SetSource {
+    expression: std::sync::Arc<Expression>,
 }
 
 impl UserValues {
@@ -147,16 +153,18 @@ impl UserValues {
         UserValues::default()
     }
 
-    /// Adds a values file (`-f`), given its name (for errors) and text. Every YAML document of
-    /// the file is merged, in order. An empty file or one with only comments adds nothing.
+    /// Adds a values file (`-f`), given its name (for errors) and text. Only the first YAML
+    /// document counts, as in Helm (later ones are reported by [`UserValues::notes`]). An
+    /// empty file or one with only comments adds nothing.
     pub fn add_yaml(&mut self, source_name: &str, text: &str) -> Result<(), ValuesError> {
-        let values = load::parse_values(source_name, text)?;
+        let loaded = load::load(source_name, text)?;
         self.files.push(FileSource {
             name: source_name.to_string(),
-            text: Some(Arc::from(text)),
-            values,
-            positions: Arc::default(),
+            values: loaded.values,
+            spans: Some(loaded.spans),
+            notes: loaded.notes,
         });
+        self.secrets = OnceLock::new();
         Ok(())
     }
 
@@ -165,23 +173,32 @@ impl UserValues {
     pub fn add_mapping(&mut self, values: Mapping) {
         self.files.push(FileSource {
             name: "<values>".to_string(),
-            text: None,
             values,
-            positions: Arc::default(),
+            spans: None,
+            notes: Vec::new(),
         });
+        self.secrets = OnceLock::new();
     }
 
     /// Adds a `--set` expression (`a.b=c,d[0]=e`; numbers, booleans and `null` are typed).
     pub fn set(&mut self, expr: &str) -> Result<(), ValuesError> {
-        check_expression(expr, Typing::Infer)?;
-        self.set.push(expr.to_string());
+        let expression =
+            strvals::parse(expr, Typing::Infer).map_err(|e| set_error(e, Typing::Infer))?;
+        self.set.push(SetSource {
+            expression: std::sync::Arc::new(expression),
+        });
+        self.secrets = OnceLock::new();
         Ok(())
     }
 
     /// Adds a `--set-string` expression (every value stays a string).
     pub fn set_string(&mut self, expr: &str) -> Result<(), ValuesError> {
-        check_expression(expr, Typing::String)?;
-        self.set_string.push(expr.to_string());
+        let expression =
+            strvals::parse(expr, Typing::String).map_err(|e| set_error(e, Typing::String))?;
+        self.set_string.push(SetSource {
+            expression: std::sync::Arc::new(expression),
+        });
+        self.secrets = OnceLock::new();
         Ok(())
     }
 
@@ -192,38 +209,38 @@ impl UserValues {
         for file in &self.files {
             merge::merge_maps(&mut merged, file.values.clone());
         }
-        for (expr, typing, _) in self.expressions() {
-            strvals::parse_into(expr, &mut merged, typing).map_err(|e| set_error(e, typing))?;
+        for (source, _) in self.expressions() {
+            source.expression.apply(&mut merged);
         }
         Ok(merged)
     }
-}
 
-impl UserValues {
     /// The names of the values files, in the order given.
     pub fn file_names(&self) -> Vec<String> {
         self.files.iter().map(|f| f.name.clone()).collect()
     }
 
+    /// What the files hold that Helm reads differently from what a reader may expect (YAML 1.1
+    /// booleans and numbers, later documents), with the file's name and spans.
+    pub fn notes(&self) -> impl Iterator<Item = (&str, &Note)> {
+        self.files
+            .iter()
+            .flat_map(|f| f.notes.iter().map(move |n| (f.name.as_str(), n)))
+    }
+
     /// True if a user source (a file or a `--set` expression) sets `path`.
     pub fn sets(&self, path: &Path) -> bool {
         self.files.iter().any(|f| lookup(&f.values, path).is_some())
-            || self.expressions().any(|(expr, typing, _)| {
-                parsed(expr, typing).is_some_and(|m| lookup(&m, path).is_some())
-            })
+            || self
+                .expressions()
+                .any(|(source, _)| source.expression.place(path).is_some())
     }
 
     /// The `--set` and `--set-string` expressions in the order Helm applies them (every
-    /// `--set`, then every `--set-string`), each with its typing and flag.
-    fn expressions(&self) -> impl DoubleEndedIterator<Item = (&str, Typing, &'static str)> {
-        let set = self
-            .set
-            .iter()
-            .map(|e| (e.as_str(), Typing::Infer, "--set"));
-        let set_string = self
-            .set_string
-            .iter()
-            .map(|e| (e.as_str(), Typing::String, "--set-string"));
+    /// `--set`, then every `--set-string`), each with its flag.
+    fn expressions(&self) -> impl DoubleEndedIterator<Item = (&SetSource, &'static str)> {
+        let set = self.set.iter().map(|e| (e, "--set"));
+        let set_string = self.set_string.iter().map(|e| (e, "--set-string"));
         set.chain(set_string)
     }
 
@@ -231,61 +248,87 @@ impl UserValues {
     /// precedence order that sets it (`--set-string`, `--set`, then the files from the last),
     /// with the line and column in a file. `None` if no user source sets it (a chart default).
     pub fn origin(&self, path: &Path, on_key: bool) -> Option<Origin> {
-        for (expr, typing, flag) in self.expressions().rev() {
-            if let Some(origin) = set_origin(expr, typing, flag, path) {
-                return Some(origin);
+        for (source, flag) in self.expressions().rev() {
+            if let Some((column, width)) = source.expression.place(path) {
+                return Some(Origin::Set {
+                    flag: flag.to_string(),
+                    expression: source.expression.shown().to_string(),
+                    column,
+                    width,
+                });
             }
         }
         for file in self.files.iter().rev() {
             if lookup(&file.values, path).is_none() {
                 continue;
             }
-            let Some(text) = &file.text else { continue };
-            let index = file.positions.get_or_init(|| PositionIndex::build(text));
+            let Some(spans) = &file.spans else { continue };
             let exact = if on_key {
-                index.key(path)
+                spans.key(path)
             } else {
-                index.value(path)
+                spans.value(path)
             };
-            let span = exact.or_else(|| index.nearest(path).map(|(_, span)| span));
-            let Some(span) = span else {
+            let Some(span) = exact.or_else(|| spans.nearest(path).map(|(_, span)| span)) else {
                 continue;
             };
-            let line_text = mask(
-                index.line(span.line).unwrap_or_default(),
-                &self.secret_values(),
-            );
-            return Some(Origin::File {
-                name: file.name.clone(),
-                line: span.line,
-                column: span.column,
-                width: span.len.max(1),
-                line_text,
-            });
+            return Some(self.file_origin(&file.name, spans, span));
         }
         None
     }
-}
 
-impl UserValues {
+    /// The origin of `span` in the file `name` whose spans are `spans`, secrets masked.
+    pub fn file_origin(&self, name: &str, spans: &SpanIndex, span: Span) -> Origin {
+        let Origin::File {
+            name,
+            line,
+            column,
+            width,
+            line_text,
+        } = Origin::file(name, spans, span)
+        else {
+            unreachable!("Origin::file gives a file origin")
+        };
+        Origin::File {
+            name,
+            line,
+            column,
+            width,
+            line_text: mask(&line_text, self.secret_values()),
+        }
+    }
+
+    /// The spans of the file named `name`, if it was given as text.
+    pub fn spans_of(&self, name: &str) -> Option<&SpanIndex> {
+        self.files
+            .iter()
+            .find(|f| f.name == name)
+            .and_then(|f| f.spans.as_ref())
+    }
+
     /// The text of every value the user gave at a secret path (see
     /// [`crate::diagnostic::is_secret_path`]), longest first: what a message must never show.
-    fn secret_values(&self) -> Vec<String> {
-        let mut found = Vec::new();
-        let sets = self
-            .expressions()
-            .filter_map(|(expr, typing, _)| parsed(expr, typing));
-        for values in self.files.iter().map(|f| f.values.clone()).chain(sets) {
-            collect_secrets(
-                &Value::Mapping(values),
-                &mut Path::default(),
-                false,
-                &mut found,
-            );
-        }
-        found.sort_by_key(|s| std::cmp::Reverse(s.len()));
-        found.dedup();
-        found
+    /// Computed once.
+    fn secret_values(&self) -> &[String] {
+        self.secrets.get_or_init(|| {
+            let mut found = Vec::new();
+            for file in &self.files {
+                for (key, value) in &file.values {
+                    let mut at = Path::root().child_key(key.as_str().unwrap_or_default());
+                    collect_secrets(value, &mut at, false, &mut found);
+                }
+            }
+            for (source, _) in self.expressions() {
+                let mut values = Mapping::new();
+                source.expression.apply(&mut values);
+                for (key, value) in &values {
+                    let mut at = Path::root().child_key(key.as_str().unwrap_or_default());
+                    collect_secrets(value, &mut at, false, &mut found);
+                }
+            }
+            found.sort_by_key(|s| std::cmp::Reverse(s.len()));
+            found.dedup();
+            found
+        })
     }
 }
 
@@ -335,70 +378,6 @@ pub fn lookup<'a>(values: &'a Mapping, path: &Path) -> Option<&'a Value> {
         };
     }
     Some(node)
-}
-
-/// The values one `--set` expression sets, if it is valid.
-fn parsed(expr: &str, typing: Typing) -> Option<Mapping> {
-    let mut values = Mapping::new();
-    strvals::parse_into(expr, &mut values, typing).ok()?;
-    Some(values)
-}
-
-/// The origin of `path` in one `--set` expression, if the expression sets it: the column of
-/// the assignment (in the expression as shown, secrets masked).
-fn set_origin(expr: &str, typing: Typing, flag: &str, path: &Path) -> Option<Origin> {
-    lookup(&parsed(expr, typing)?, path)?;
-    let shown = strvals::masked(expr);
-    let parts = split_assignments(expr);
-    let shown_parts = split_assignments(&shown);
-    // The assignment that sets it: the last part that sets the path on its own.
-    let (index, _) =
-        parts.iter().enumerate().rev().find(|(_, (_, part))| {
-            parsed(part, typing).is_some_and(|m| lookup(&m, path).is_some())
-        })?;
-    let (column, width) = match shown_parts.get(index) {
-        Some((start, part)) if shown_parts.len() == parts.len() => {
-            (start + 1, part.chars().count())
-        }
-        _ => (1, shown.chars().count()),
-    };
-    Some(Origin::Set {
-        flag: flag.to_string(),
-        expression: shown,
-        column,
-        width: width.max(1),
-    })
-}
-
-/// The comma-separated assignments of an expression, with their start (in characters).
-fn split_assignments(expr: &str) -> Vec<(usize, String)> {
-    let mut parts = Vec::new();
-    let mut current = String::new();
-    let mut start = 0;
-    let mut escaped = false;
-    let mut braces = 0usize;
-    for (i, c) in expr.chars().enumerate() {
-        if escaped {
-            escaped = false;
-        } else if c == '\\' {
-            escaped = true;
-        } else if c == '{' {
-            braces += 1;
-        } else if c == '}' {
-            braces = braces.saturating_sub(1);
-        } else if c == ',' && braces == 0 {
-            parts.push((start, std::mem::take(&mut current)));
-            start = i + 1;
-            continue;
-        }
-        current.push(c);
-    }
-    parts.push((start, current));
-    parts
-}
-
-fn check_expression(expr: &str, typing: Typing) -> Result<(), ValuesError> {
-    strvals::parse_into(expr, &mut Mapping::new(), typing).map_err(|e| set_error(e, typing))
 }
 
 fn set_error(error: StrvalsError, typing: Typing) -> ValuesError {

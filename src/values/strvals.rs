@@ -105,6 +105,26 @@ pub enum Typing {
 /// # Ok::<(), gitlab_runner_chart::values::strvals::StrvalsError>(())
 /// ```
 pub fn parse_into(expr: &str, dest: &mut Mapping, typing: Typing) -> Result<(), StrvalsError> {
+    parse(expr, typing)?.apply(dest);
+    Ok(())
+}
+
+/// Parses one `--set`-style expression once: its assignments, ready to be applied to values
+/// ([`Expression::apply`]) and to tell where in the expression a values path is set
+/// ([`Expression::place`]).
+///
+/// ```
+/// # use gitlab_runner_chart::values::{path::Path, strvals::{parse, Typing}};
+/// let expression = parse("runnerToken=glrt-x,runners.tags=a", Typing::Infer)?;
+/// assert_eq!(expression.shown(), "runnerToken=***,runners.tags=a");
+/// // `runners.tags` is set at column 17 of the expression as shown, over 14 characters
+/// assert_eq!(expression.place(&Path::parse("runners.tags").unwrap()), Some((17, 14)));
+/// let mut values = serde_yaml::Mapping::new();
+/// expression.apply(&mut values);
+/// assert_eq!(values.len(), 2);
+/// # Ok::<(), gitlab_runner_chart::values::strvals::StrvalsError>(())
+/// ```
+pub fn parse(expr: &str, typing: Typing) -> Result<Expression, StrvalsError> {
     let chars: Vec<char> = expr.chars().collect();
     let secrets = secret_spans(&chars);
     let parser = Parser {
@@ -115,10 +135,106 @@ pub fn parse_into(expr: &str, dest: &mut Mapping, typing: Typing) -> Result<(), 
     let assignments = parser
         .parse()
         .map_err(|fault| StrvalsError::new(&chars, &secrets, fault))?;
-    for assignment in assignments {
-        apply(dest, assignment, typing);
+    let (shown, shown_at) = shown_with_positions(&chars, &secrets);
+    let places = assignments
+        .iter()
+        .map(|a| {
+            let start = shown_at[a.start];
+            let end = shown_at[a.end.max(a.start)];
+            (start + 1, (end - start).max(1))
+        })
+        .collect();
+    Ok(Expression {
+        assignments,
+        places,
+        typing,
+        shown,
+    })
+}
+
+/// A parsed `--set` expression (see [`parse`]).
+pub struct Expression {
+    assignments: Vec<Assignment>,
+    /// For each assignment, its 1-based column and width in the expression as shown.
+    places: Vec<(usize, usize)>,
+    typing: Typing,
+    shown: String,
+}
+
+impl std::fmt::Debug for Expression {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Expression")
+            .field("shown", &self.shown)
+            .field("typing", &self.typing)
+            .finish_non_exhaustive()
     }
-    Ok(())
+}
+
+impl Expression {
+    /// Writes the assignments into `dest`, in order (see the module documentation).
+    pub fn apply(&self, dest: &mut Mapping) {
+        for assignment in &self.assignments {
+            apply(dest, assignment, self.typing);
+        }
+    }
+
+    /// The expression as it may be shown in messages (see [`masked`]).
+    pub fn shown(&self) -> &str {
+        &self.shown
+    }
+
+    /// Where the expression sets `path`: the 1-based column and the width, in the expression
+    /// as shown, of the last assignment that sets `path`, something inside it, or a value
+    /// it is inside of (`a={x,y}` sets `a[1]`).
+    pub fn place(&self, path: &super::path::Path) -> Option<(usize, usize)> {
+        self.assignments
+            .iter()
+            .zip(&self.places)
+            .rev()
+            .find(|(a, _)| {
+                let target: super::path::Path = a
+                    .path
+                    .iter()
+                    .map(|part| match part {
+                        Part::Key(k) => super::path::Segment::Key(k.clone()),
+                        Part::Index(i) => super::path::Segment::Index(*i),
+                    })
+                    .collect();
+                target.starts_with(path) || path.starts_with(&target)
+            })
+            .map(|(_, &place)| place)
+    }
+}
+
+/// The expression with secrets masked and control characters replaced (as shown in
+/// messages), and for each character position of the expression (and its end) the position
+/// in the shown text.
+fn shown_with_positions(chars: &[char], secrets: &[Span]) -> (String, Vec<usize>) {
+    let mut shown = String::with_capacity(chars.len());
+    let mut at = vec![0; chars.len() + 1];
+    let mut count = 0;
+    let mut spans = secrets.iter().peekable();
+    let mut i = 0;
+    while i <= chars.len() {
+        if let Some(&&(start, end)) = spans.peek() {
+            if i == start {
+                for slot in &mut at[start..end.min(chars.len() + 1)] {
+                    *slot = count;
+                }
+                shown.push_str(MASK);
+                count += MASK.chars().count();
+                i = end;
+                spans.next();
+                continue;
+            }
+        }
+        at[i] = count;
+        let Some(&c) = chars.get(i) else { break };
+        shown.push(shown_char(c));
+        count += 1;
+        i += 1;
+    }
+    (shown, at)
 }
 
 /// The expression as it may be shown in messages: the value of every assignment to a secret
@@ -235,10 +351,12 @@ enum RawValue {
     List(Vec<String>),
 }
 
-/// `path=value`.
+/// `path=value`, at characters `start..end` of the expression.
 struct Assignment {
     path: Vec<Part>,
     value: RawValue,
+    start: usize,
+    end: usize,
 }
 
 struct Parser<'a> {
@@ -342,7 +460,16 @@ impl Parser<'_> {
             }
         }
         let value = self.value()?;
-        Ok(Assignment { path, value })
+        let mut end = self.pos;
+        if end > start && self.chars.get(end - 1) == Some(&',') {
+            end -= 1;
+        }
+        Ok(Assignment {
+            path,
+            value,
+            start,
+            end,
+        })
     }
 
     fn check_path_length(&self, path: &[Part]) -> Result<(), Fault> {
@@ -637,25 +764,30 @@ fn fold_eq(text: &str, word: &str) -> bool {
 }
 
 /// Writes one assignment into `dest`.
-fn apply(dest: &mut Mapping, assignment: Assignment, typing: Typing) {
-    let value = match assignment.value {
-        RawValue::Scalar(text) => typed(text, typing),
-        RawValue::List(items) => {
-            Value::Sequence(items.into_iter().map(|item| typed(item, typing)).collect())
-        }
+fn apply(dest: &mut Mapping, assignment: &Assignment, typing: Typing) {
+    let value = match &assignment.value {
+        RawValue::Scalar(text) => typed(text.clone(), typing),
+        RawValue::List(items) => Value::Sequence(
+            items
+                .iter()
+                .map(|item| typed(item.clone(), typing))
+                .collect(),
+        ),
     };
-    let mut parts = assignment.path.into_iter();
+    let mut parts = assignment.path.iter();
     // The parser makes every path start with a key.
     let Some(Part::Key(first)) = parts.next() else {
         return;
     };
-    let mut slot = dest.entry(Value::String(first)).or_insert(Value::Null);
+    let mut slot = dest
+        .entry(Value::String(first.clone()))
+        .or_insert(Value::Null);
     for part in parts {
         slot = match part {
             Part::Key(key) => mapping_in(slot)
-                .entry(Value::String(key))
+                .entry(Value::String(key.clone()))
                 .or_insert(Value::Null),
-            Part::Index(index) => {
+            &Part::Index(index) => {
                 let list = sequence_in(slot);
                 if list.len() <= index {
                     list.resize(index + 1, Value::Null);
