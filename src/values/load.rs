@@ -113,6 +113,7 @@ pub fn load(source_name: &str, text: &str) -> Result<Loaded, ValuesError> {
         stack: Vec::new(),
         anchors: HashMap::new(),
         copied: 0,
+        written: 0,
         notes: Vec::new(),
         root: None,
     };
@@ -233,6 +234,8 @@ struct Node {
     count: usize,
     /// For a plain scalar: its text (a key is made from it, and noted if surprising).
     plain: Option<String>,
+    /// The node is an alias (`*a`).
+    alias: bool,
 }
 
 /// An anchored node, for its aliases.
@@ -251,6 +254,8 @@ struct Builder<'t> {
     anchors: HashMap<usize, Anchored>,
     /// Nodes copied by aliases so far.
     copied: usize,
+    /// Nodes written in the text so far.
+    written: usize,
     notes: Vec<Note>,
     root: Option<(Mapping, Option<NodeSpans>)>,
 }
@@ -259,6 +264,7 @@ impl Builder<'_> {
     fn event(&mut self, event: Event<'_>, raw: RawSpan) -> Result<(), ValuesError> {
         match event {
             Event::MappingStart(anchor, _) | Event::SequenceStart(anchor, _) => {
+                self.written += 1;
                 let is_map = matches!(event, Event::MappingStart(..));
                 let kind = if is_map {
                     NodeEvent::Map
@@ -316,10 +322,12 @@ impl Builder<'_> {
                     },
                     count,
                     plain: None,
+                    alias: false,
                 };
                 self.complete(node, frame.anchor)?;
             }
             Event::Scalar(text, style, anchor, tag) => {
+                self.written += 1;
                 let kind = NodeEvent::Scalar {
                     style,
                     empty: text.is_empty(),
@@ -344,6 +352,7 @@ impl Builder<'_> {
                     },
                     count: 1,
                     plain,
+                    alias: false,
                 };
                 self.complete(node, anchor)?;
             }
@@ -358,6 +367,13 @@ impl Builder<'_> {
                     ));
                 };
                 self.copied += anchored.count;
+                if excessive_aliasing(self.written + self.copied, self.copied) {
+                    return Err(self.error_at(
+                        span,
+                        "the document contains excessive aliasing (as Helm says): its aliases copy most of its values"
+                            .to_string(),
+                    ));
+                }
                 if self.copied > MAX_ALIAS_NODES {
                     return Err(self.error_at(
                         span,
@@ -375,6 +391,7 @@ impl Builder<'_> {
                     },
                     count: anchored.count,
                     plain: anchored.plain.clone(),
+                    alias: true,
                 };
                 self.complete(node, 0)?;
             }
@@ -416,6 +433,19 @@ impl Builder<'_> {
             );
         }
         let path_here = self.path();
+        let is_key = matches!(
+            self.stack.last(),
+            Some(Frame {
+                kind: FrameKind::Map {
+                    pending: Pending::Key,
+                    ..
+                },
+                ..
+            })
+        );
+        if !is_key {
+            self.check_finite(&node, &path_here)?;
+        }
         let Some(frame) = self.stack.last_mut() else {
             return self.set_root(node);
         };
@@ -436,7 +466,9 @@ impl Builder<'_> {
                 Pending::Key => {
                     let span = node.spans.value;
                     let merge = node.plain.as_deref() == Some("<<");
-                    let key = match key_string(&node.value) {
+                    let as_float = node.plain.as_deref().is_some_and(scalar::is_go_float);
+                    let negative = node.plain.as_deref().is_some_and(|t| t.starts_with('-'));
+                    let key = match key_string(&node.value, as_float, negative) {
                         Ok(key) => key,
                         Err(found) => {
                             let message =
@@ -503,6 +535,23 @@ impl Builder<'_> {
                     spans.insert(key, spans_here);
                 }
             },
+        }
+        Ok(())
+    }
+
+    /// A value JSON cannot hold (`.inf`, `.nan`) is refused, as Helm refuses it.
+    fn check_finite(&self, node: &Node, path: &Path) -> Result<(), ValuesError> {
+        if let Value::Number(n) = &node.value {
+            if n.as_f64().is_some_and(|f| !f.is_finite()) {
+                return Err(self.error_at(
+                    node.spans.value,
+                    format!(
+                        "{}`{}` is not a number JSON can hold (Helm refuses it: json: unsupported value); quote it for the text",
+                        at(path),
+                        node.plain.as_deref().unwrap_or("inf")
+                    ),
+                ));
+            }
         }
         Ok(())
     }
@@ -594,6 +643,21 @@ impl Builder<'_> {
     }
 }
 
+/// go-yaml v2's rule against alias bombs, which Helm applies: more than 100 nodes copied by
+/// aliases among more than 1,000 decoded, and copies making up more than 99% of what is
+/// decoded (up to 400,000 nodes), down to 10% (from 4,000,000 nodes).
+fn excessive_aliasing(decoded: usize, copied: usize) -> bool {
+    if copied <= 100 || decoded <= 1000 {
+        return false;
+    }
+    let ratio = match decoded {
+        ..=400_000 => 0.99,
+        4_000_000.. => 0.10,
+        d => 0.99 - 0.89 * (d - 400_000) as f64 / 3_600_000.0,
+    };
+    copied as f64 / decoded as f64 > ratio
+}
+
 /// A note for a plain scalar value that YAML 1.2 would read otherwise.
 fn note_value(notes: &mut Vec<Note>, path: Path, span: Span, written: &str) {
     if let Some(surprise) = scalar::surprise(written) {
@@ -627,6 +691,8 @@ fn merge_into(
 ) -> Result<(), Span> {
     let sources: Vec<(Mapping, NodeSpans)> = match node.value {
         Value::Mapping(source) => vec![(source, node.spans)],
+        // go-yaml takes a list written there, not an alias to one.
+        Value::Sequence(_) if node.alias => return Err(node.spans.value),
         Value::Sequence(items) => {
             let item_spans = match node.spans.children {
                 Children::Seq(item_spans) => item_spans,
@@ -660,15 +726,22 @@ fn merge_into(
     Ok(())
 }
 
-/// The string Helm makes of a mapping key, or what it is when it cannot be one.
-fn key_string(value: &Value) -> Result<String, &'static str> {
+/// The string Helm makes of a mapping key (`as_float`: go-yaml read it as a float), or what it
+/// is when it cannot be one.
+fn key_string(value: &Value, as_float: bool, negative: bool) -> Result<String, &'static str> {
     match value {
         Value::String(s) => Ok(s.clone()),
         Value::Bool(b) => Ok(b.to_string()),
-        Value::Number(n) => Ok(match n.as_f64() {
-            Some(f) if n.is_f64() => crate::engine::format::format_float(f),
-            _ => n.to_string(),
-        }),
+        Value::Number(n) if as_float || n.is_f64() => {
+            let f = n.as_f64().unwrap_or(f64::NAN);
+            // `-0.0` is kept exact as the integer 0: its sign is in the text.
+            let f = if f == 0.0 && negative { -0.0 } else { f };
+            Ok(scalar::float_key(f))
+        }
+        Value::Number(n) if n.as_i64().is_none() => {
+            Err("an integer from 2^63 to 2^64-1 (Helm refuses such a key: unsupported map key of type uint64)")
+        }
+        Value::Number(n) => Ok(n.to_string()),
         Value::Null => Err("null (Helm refuses a null key too; quote it: \"null\")"),
         Value::Sequence(_) => Err("a sequence"),
         Value::Mapping(_) => Err("a mapping"),
@@ -678,7 +751,15 @@ fn key_string(value: &Value) -> Result<String, &'static str> {
 
 /// The core-schema suffix of a tag (`str` for `!!str`), or `None` for another tag.
 fn core_suffix(tag: &Tag) -> Option<String> {
-    (tag.handle == "tag:yaml.org,2002:").then(|| tag.suffix.clone())
+    const CORE: &str = "tag:yaml.org,2002:";
+    if tag.handle == CORE {
+        return Some(tag.suffix.clone());
+    }
+    // A verbatim tag `!<tag:yaml.org,2002:int>`.
+    let full = format!("{}{}", tag.handle, tag.suffix);
+    full.strip_prefix(CORE)
+        .map(str::to_string)
+        .or(Some(String::from("(not core)")))
 }
 
 /// Refuses, before parsing, input whose size or flow nesting would make parsing slow.
@@ -699,6 +780,20 @@ fn check_limits(source_name: &str, text: &str) -> Result<(), ValuesError> {
     let mut chars = text.chars().peekable();
     while let Some(c) = chars.next() {
         column += 1;
+        let control = matches!(c, '\u{0}'..='\u{8}' | '\u{b}' | '\u{c}' | '\u{e}'..='\u{1f}' | '\u{7f}'..='\u{84}' | '\u{86}'..='\u{9f}');
+        if control {
+            return Err(ValuesError::Yaml {
+                source_name: source_name.to_string(),
+                line: Some(line),
+                column: Some(column),
+                message: format!(
+                    "control characters are not allowed in YAML (U+{:04X}); write it escaped in a double-quoted string (\"\\x{:02x}\")",
+                    c as u32, c as u32
+                ),
+                line_text: line_text(text, line),
+                width: 1,
+            });
+        }
         if c == '\n' {
             (line, column, comment) = (line + 1, 0, false);
             if quote.is_none() {

@@ -69,7 +69,10 @@ pub fn resolve(text: &str, style: Style, core_tag: Option<&str>) -> Result<Value
     match core_tag {
         Some("str") => return Ok(Value::String(text.to_string())),
         Some("binary") => return binary(text),
-        Some(tag @ ("int" | "float" | "bool" | "null")) => {
+        Some(tag @ ("int" | "float" | "bool" | "null" | "merge")) => {
+            if tag == "merge" {
+                return Ok(Value::String(text.to_string()));
+            }
             let value = plain(text);
             return match (tag, &value) {
                 ("int", Value::Number(n)) if !n.is_f64() => Ok(value),
@@ -83,7 +86,8 @@ pub fn resolve(text: &str, style: Style, core_tag: Option<&str>) -> Result<Value
                 ))),
             };
         }
-        _ => {}
+        Some(_) => return Ok(Value::String(text.to_string())),
+        None => {}
     }
     Ok(match style {
         Style::Quoted => Value::String(text.to_string()),
@@ -287,9 +291,93 @@ fn binary(text: &str) -> Result<Value, ScalarError> {
     let bytes = base64::engine::general_purpose::STANDARD
         .decode(compact)
         .map_err(|_| ScalarError::Binary)?;
-    String::from_utf8(bytes)
-        .map(Value::String)
-        .map_err(|_| ScalarError::Binary)
+    // go-yaml keeps the bytes; JSON then writes each invalid UTF-8 byte as U+FFFD.
+    Ok(Value::String(String::from_utf8_lossy(&bytes).into_owned()))
+}
+
+/// The string `sigs.k8s.io/yaml` makes of a float map key: Go's
+/// `strconv.FormatFloat(f, 'g', -1, 32)` (float32 precision: `123456789.0` is `1.2345679e+08`),
+/// and `.inf`, `-.inf`, `.nan` for the non-finite ones.
+///
+/// ```
+/// use gitlab_runner_chart::values::scalar::float_key;
+/// assert_eq!(float_key(1.5), "1.5");
+/// assert_eq!(float_key(1000.0), "1000");
+/// assert_eq!(float_key(123456789.0), "1.2345679e+08");
+/// assert_eq!(float_key(1e-7), "1e-07");
+/// assert_eq!(float_key(f64::INFINITY), ".inf");
+/// ```
+pub fn float_key(f: f64) -> String {
+    if f.is_nan() {
+        return ".nan".to_string();
+    }
+    if f.is_infinite() {
+        return if f > 0.0 { ".inf" } else { "-.inf" }.to_string();
+    }
+    let single = f as f32;
+    // Rust's `{:e}` is the shortest representation that reads back as the same f32.
+    let scientific = format!("{single:e}");
+    let (mantissa, exponent) = scientific.split_once('e').unwrap_or((&scientific, "0"));
+    let exponent: i32 = exponent.parse().unwrap_or(0);
+    let negative = mantissa.starts_with('-');
+    let digits: String = mantissa.chars().filter(char::is_ascii_digit).collect();
+    let sign = if negative { "-" } else { "" };
+    if !(-4..6).contains(&exponent) {
+        let (first, rest) = digits.split_at(1);
+        let fraction = if rest.is_empty() {
+            String::new()
+        } else {
+            format!(".{rest}")
+        };
+        let exp_sign = if exponent < 0 { '-' } else { '+' };
+        return format!("{sign}{first}{fraction}e{exp_sign}{:02}", exponent.abs());
+    }
+    // Plain notation: the decimal point after `exponent + 1` digits.
+    let point = exponent + 1;
+    let text = if point <= 0 {
+        format!("0.{}{digits}", "0".repeat((-point) as usize))
+    } else if point as usize >= digits.len() {
+        format!("{digits}{}", "0".repeat(point as usize - digits.len()))
+    } else {
+        let (int, frac) = digits.split_at(point as usize);
+        format!("{int}.{frac}")
+    };
+    format!("{sign}{text}")
+}
+
+/// Whether go-yaml v2 reads a plain scalar as a float (not an integer): a key made of it is
+/// then written at float32 precision by Helm.
+pub(crate) fn is_go_float(text: &str) -> bool {
+    if matches!(
+        text,
+        ".inf"
+            | ".Inf"
+            | ".INF"
+            | "+.inf"
+            | "+.Inf"
+            | "+.INF"
+            | "-.inf"
+            | "-.Inf"
+            | "-.INF"
+            | ".nan"
+            | ".NaN"
+            | ".NAN"
+    ) {
+        return true;
+    }
+    let Some(first) = text.bytes().next() else {
+        return false;
+    };
+    if first == b'.' {
+        return go_parse_float(text).is_some();
+    }
+    if !(first.is_ascii_digit() || first == b'+' || first == b'-') {
+        return false;
+    }
+    let digits: String = text.chars().filter(|&c| c != '_').collect();
+    go_parse_int(&digits).is_none()
+        && is_yaml_style_float(&digits)
+        && go_parse_float(&digits).is_some()
 }
 
 fn kind(value: &Value) -> &'static str {
