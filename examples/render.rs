@@ -2,7 +2,7 @@
 //!
 //! ```text
 //! cargo run --example render -- [RELEASE] [-n NS] [-f FILE]... [--set K=V]... [--set-string K=V]...
-//!                                [--kube-version X.Y[.Z]] [--chart-dir DIR] [--no-strict]
+//!                                [--kube-version X.Y[.Z]] [--chart NAME | --chart-dir DIR] [--no-strict]
 //!                                [--values-schema]
 //! ```
 //! Manifests go to stdout (pipe them to `kubectl apply -f -`), warnings and errors to stderr.
@@ -11,7 +11,7 @@
 use std::io::{Read as _, Write as _};
 use std::process::ExitCode;
 
-use clap::Parser;
+use clap::{Parser, ValueEnum};
 use gitlab_runner_chart::{
     Chart, Diagnostics, Error, KubeVersion, Release, RenderOptions, Renderer, UserValues,
     ValuesError,
@@ -46,9 +46,13 @@ struct Args {
     #[arg(long, value_name = "X.Y[.Z]", default_value_t = KubeVersion::DEFAULT.to_string())]
     kube_version: String,
 
+    /// Which of the charts compiled in to render.
+    #[arg(long, value_enum, value_name = "NAME", default_value_t = BuiltinChart::GitlabRunner)]
+    chart: BuiltinChart,
+
     /// Render another chart directory (Chart.yaml, values.yaml, values.schema.json,
-    /// templates/) instead of the builtin GitLab Runner chart.
-    #[arg(long, value_name = "DIR")]
+    /// templates/) instead of a builtin chart.
+    #[arg(long, value_name = "DIR", conflicts_with = "chart")]
     chart_dir: Option<String>,
 
     /// Report unknown keys in the values as warnings instead of errors (for values files
@@ -64,6 +68,16 @@ struct Args {
     /// Print the JSON Schema of the chart's values and exit.
     #[arg(long)]
     values_schema: bool,
+}
+
+/// The charts compiled into the library.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum BuiltinChart {
+    /// The GitLab Runner chart (kubernetes executor; registers the runner when the pod starts)
+    GitlabRunner,
+    /// One already registered runner with the shell executor: config.toml in a Secret
+    /// (gitlabUrl, runnerToken required), no registration
+    Shell,
 }
 
 /// How a run fails: a one-line message, or a report of diagnostics printed as is.
@@ -106,7 +120,10 @@ fn main() -> ExitCode {
 fn run(args: &Args) -> Result<String, Failure> {
     let chart = match &args.chart_dir {
         Some(dir) => Chart::from_dir(dir)?,
-        None => Chart::builtin(),
+        None => match args.chart {
+            BuiltinChart::GitlabRunner => Chart::builtin(),
+            BuiltinChart::Shell => Chart::shell(),
+        },
     };
     if args.values_schema {
         return match chart.schema() {

@@ -1,6 +1,7 @@
 //! The chart: `Chart.yaml` metadata, default values and templates.
 //!
-//! The GitLab Runner chart is compiled into the library ([`Chart::builtin`]); another chart
+//! Two charts are compiled into the library: the GitLab Runner chart ([`Chart::builtin`]) and
+//! the shell-executor chart for an already registered runner ([`Chart::shell`]); another chart
 //! directory in the same layout can be loaded with [`Chart::from_dir`]. This module and the
 //! example CLI are the only places that touch the file system.
 
@@ -57,6 +58,28 @@ mod builtin {
         (
             "service-account.yaml",
             include_str!("../chart/templates/service-account.yaml"),
+        ),
+    ];
+}
+
+/// The shell-executor chart's files (`chart/shell/`), embedded at compile time.
+mod shell {
+    pub const CHART_YAML: &str = include_str!("../chart/shell/Chart.yaml");
+    pub const VALUES_YAML: &str = include_str!("../chart/shell/values.yaml");
+    pub const SCHEMA_JSON: &str = include_str!("../chart/shell/values.schema.json");
+    /// Every file of `chart/shell/templates/`, by name (a test checks that the list is complete).
+    pub const TEMPLATES: &[(&str, &str)] = &[
+        (
+            "_helpers.tpl",
+            include_str!("../chart/shell/templates/_helpers.tpl"),
+        ),
+        (
+            "deployment.yaml",
+            include_str!("../chart/shell/templates/deployment.yaml"),
+        ),
+        (
+            "secret.yaml",
+            include_str!("../chart/shell/templates/secret.yaml"),
         ),
     ];
 }
@@ -162,6 +185,40 @@ impl Chart {
         )
         .expect("the builtin chart is valid (checked by tests)")
         .with_schema(Some(crate::schema::values_schema()))
+    }
+
+    /// The shell-executor chart compiled into this library (`chart/shell/`): the manual setup
+    /// of the blog post this project started from, as a chart. One Deployment runs
+    /// `gitlab-runner run` with a `config.toml` (from a Secret: it holds the token) for an
+    /// already registered runner (`runnerToken`, e.g. a `glrt-` authentication token) with the
+    /// shell executor; there is no registration step. Values are checked against its
+    /// `values.schema.json`.
+    ///
+    /// ```
+    /// use gitlab_runner_chart::{Chart, RenderOptions, Renderer, UserValues};
+    /// let renderer = Renderer::new(Chart::shell())?;
+    /// let mut values = UserValues::new();
+    /// values.add_yaml("v.yaml", "gitlabUrl: https://gitlab.example.com/\nrunnerToken: glrt-abc\n")?;
+    /// let manifests = renderer.render(&values, &RenderOptions::default())?;
+    /// assert_eq!(manifests.kinds(), ["Secret", "Deployment"]);
+    /// assert_eq!(manifests.find("Deployment").unwrap().name(), "release-name-gitlab-runner-shell");
+    /// # Ok::<(), gitlab_runner_chart::Error>(())
+    /// ```
+    pub fn shell() -> Chart {
+        let templates = shell::TEMPLATES
+            .iter()
+            .map(|(name, source)| (name.to_string(), source.to_string()));
+        // The embedded files are checked by the test suite; failing here is a build defect.
+        let schema = serde_json::from_str(shell::SCHEMA_JSON)
+            .expect("chart/shell/values.schema.json is valid JSON (checked by tests)");
+        Chart::from_parts(
+            "chart/shell/Chart.yaml",
+            shell::CHART_YAML,
+            shell::VALUES_YAML,
+            templates,
+        )
+        .expect("the shell chart is valid (checked by tests)")
+        .with_schema(Some(schema))
     }
 
     /// Loads a chart directory: `Chart.yaml`, `values.yaml` (optional), `values.schema.json`
@@ -302,6 +359,49 @@ mod tests {
         assert_eq!(loaded.default_values(), builtin.default_values());
         assert_eq!(loaded.templates(), builtin.templates());
         assert_eq!(loaded.schema(), builtin.schema());
+    }
+
+    #[test]
+    fn shell_template_list_matches_its_chart_directory() {
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("chart/shell/templates");
+        let mut on_disk: Vec<String> = std::fs::read_dir(dir)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        on_disk.sort();
+        let chart = Chart::shell();
+        let embedded: Vec<&str> = chart.template_names().collect();
+        assert_eq!(embedded, on_disk);
+    }
+
+    #[test]
+    fn from_dir_loads_the_same_chart_as_shell() {
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("chart/shell");
+        let loaded = Chart::from_dir(dir).unwrap();
+        let shell = Chart::shell();
+        assert_eq!(loaded.metadata(), shell.metadata());
+        assert_eq!(loaded.metadata().name, "gitlab-runner-shell");
+        assert_eq!(loaded.default_values(), shell.default_values());
+        assert_eq!(loaded.templates(), shell.templates());
+        assert_eq!(loaded.schema(), shell.schema());
+        assert!(shell.schema().is_some());
+    }
+
+    #[test]
+    fn the_two_embedded_charts_share_no_template_text() {
+        // chart/shell/ lies inside chart/: the builtin chart must not pick up its files.
+        let builtin = Chart::builtin();
+        let shell = Chart::shell();
+        assert_ne!(builtin.metadata().name, shell.metadata().name);
+        for (name, source) in shell.templates() {
+            assert!(
+                !builtin.templates().iter().any(|(_, s)| s == source),
+                "the builtin chart contains the shell chart's {name}"
+            );
+        }
+        let from_dir =
+            Chart::from_dir(Path::new(env!("CARGO_MANIFEST_DIR")).join("chart")).unwrap();
+        assert_eq!(from_dir.templates(), builtin.templates());
     }
 
     #[test]

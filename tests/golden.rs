@@ -1,4 +1,5 @@
-//! Golden files: `tests/golden/<case>/values.yaml` renders to `tests/golden/<case>/expected.yaml`.
+//! Golden files: `tests/golden/<case>/values.yaml` renders to `tests/golden/<case>/expected.yaml`
+//! with the builtin chart, `tests/golden-shell/<case>/...` likewise with the shell chart.
 //!
 //! An optional `tests/golden/<case>/options.yaml` sets `release` (default `ci`), `namespace`
 //! (default `gitlab`), `kubeVersion` (default: the library's default version) and
@@ -12,9 +13,14 @@ mod support;
 
 use std::path::{Path, PathBuf};
 
-use gitlab_runner_chart::KubeVersion;
+use gitlab_runner_chart::{Chart, KubeVersion, Release, RenderOptions, Renderer, UserValues};
 
 const GOLDEN: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/golden");
+const GOLDEN_SHELL: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/golden-shell");
+
+/// Each directory of golden cases and the chart its cases render.
+type Suite = (&'static str, fn() -> Chart);
+const SUITES: [Suite; 2] = [(GOLDEN, Chart::builtin), (GOLDEN_SHELL, Chart::shell)];
 
 #[derive(Debug, serde::Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
@@ -41,7 +47,7 @@ fn cases() -> Vec<PathBuf> {
     support::case_dirs(GOLDEN)
 }
 
-fn render_case(dir: &Path) -> String {
+fn render_case(dir: &Path, chart: Chart) -> String {
     let values = std::fs::read_to_string(dir.join("values.yaml"))
         .unwrap_or_else(|e| panic!("{}: {e}", dir.display()));
     let options: Options = match std::fs::read_to_string(dir.join("options.yaml")) {
@@ -54,23 +60,38 @@ fn render_case(dir: &Path) -> String {
         .as_deref()
         .map(|v| v.parse().unwrap())
         .unwrap_or(KubeVersion::DEFAULT);
-    support::try_render(
-        &values,
-        &options.release,
-        &options.namespace,
-        kube,
-        !options.skip_schema_validation,
-    )
-    .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
+    let chart = if options.skip_schema_validation {
+        chart.with_schema(None)
+    } else {
+        chart
+    };
+    let render = || -> Result<String, gitlab_runner_chart::Error> {
+        let mut user = UserValues::new();
+        user.add_yaml("values.yaml", &values)?;
+        let release = Release::new(&options.release, &options.namespace)?;
+        let options = RenderOptions::new(release).with_kube_version(kube);
+        Ok(Renderer::new(chart)?.render(&user, &options)?.to_string())
+    };
+    render().unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
 }
 
 #[test]
 fn golden_files() {
     let update = std::env::var_os("UPDATE_GOLDEN").is_some();
     let mut failures = Vec::new();
-    for dir in cases() {
-        let name = dir.file_name().unwrap().to_string_lossy().into_owned();
-        let actual = render_case(&dir);
+    let all = SUITES.iter().flat_map(|(root, chart)| {
+        support::case_dirs(root)
+            .into_iter()
+            .map(move |d| (d, chart))
+    });
+    for (dir, chart) in all {
+        // e.g. golden-shell/02-seed: both suites have a 02-seed
+        let name = dir
+            .strip_prefix(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/"))
+            .unwrap_or(&dir)
+            .display()
+            .to_string();
+        let actual = render_case(&dir, chart());
         let expected_path = dir.join("expected.yaml");
         if update {
             std::fs::write(&expected_path, &actual).unwrap();
@@ -114,6 +135,38 @@ fn first_difference(expected: &str, actual: &str) -> String {
 #[test]
 fn there_are_enough_golden_cases() {
     assert!(cases().len() >= 15, "only {} golden cases", cases().len());
+    let shell = support::case_dirs(GOLDEN_SHELL).len();
+    assert!(shell >= 4, "only {shell} golden cases of the shell chart");
+}
+
+/// The shell chart's golden files hold its two objects, from its own templates.
+#[test]
+fn shell_golden_outputs_are_a_secret_and_a_deployment() {
+    for dir in support::case_dirs(GOLDEN_SHELL) {
+        let expected = std::fs::read_to_string(dir.join("expected.yaml")).unwrap_or_default();
+        let docs = support::parse_stream(&expected);
+        let kinds: Vec<(&str, &str)> = docs
+            .iter()
+            .map(|d| {
+                (
+                    d.source.as_str(),
+                    d.value["kind"].as_str().unwrap_or_default(),
+                )
+            })
+            .collect();
+        assert_eq!(
+            kinds,
+            [
+                ("gitlab-runner-shell/templates/secret.yaml", "Secret"),
+                (
+                    "gitlab-runner-shell/templates/deployment.yaml",
+                    "Deployment"
+                ),
+            ],
+            "{}",
+            dir.display()
+        );
+    }
 }
 
 /// Every object of every golden file is valid YAML and a Kubernetes object, and the golden
