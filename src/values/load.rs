@@ -887,3 +887,237 @@ pub fn describe(value: &Value) -> &'static str {
 #[cfg(test)]
 #[path = "load_spans_tests.rs"]
 mod spans_tests;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn values(text: &str) -> Mapping {
+        load("v.yaml", text)
+            .unwrap_or_else(|e| panic!("{e}"))
+            .values
+    }
+
+    fn yaml(text: &str) -> Mapping {
+        serde_yaml::from_str(text).unwrap()
+    }
+
+    /// The message and (line, column) of a refusal.
+    fn refusal(text: &str) -> (String, usize, usize) {
+        match load("v.yaml", text).unwrap_err() {
+            ValuesError::Yaml {
+                message,
+                line,
+                column,
+                ..
+            } => (message, line.unwrap_or(0), column.unwrap_or(0)),
+            other => (other.to_string(), 0, 0),
+        }
+    }
+
+    #[test]
+    fn yaml_1_1_scalars_as_values_and_keys() {
+        assert_eq!(
+            values("a: yes\nb: Off\nc: y\nd: 0777\ne: 1_000\nf: 0x1F\ng: '0777'\non: 1\nN: 2\n"),
+            yaml("a: true\nb: false\nc: true\nd: 511\ne: 1000\nf: 31\ng: '0777'\n'true': 1\n'false': 2")
+        );
+    }
+
+    #[test]
+    fn keys_are_the_strings_helm_makes() {
+        assert_eq!(
+            values("1.5: a\n1e6: b\n-0.0: c\n0x10: d\n123456789.0: e\n.inf: f\n9223372036854775807: g\n"),
+            yaml("'1.5': a\n'1e+06': b\n'-0': c\n'16': d\n'1.2345679e+08': e\n'.inf': f\n'9223372036854775807': g")
+        );
+        let (message, line, column) = refusal("a: 1\nnull: x\n");
+        assert_eq!((line, column), (2, 1));
+        assert!(
+            message.starts_with("a key must be a string, found null"),
+            "{message}"
+        );
+        let (message, ..) = refusal("m:\n  ~: x\n");
+        assert!(
+            message.starts_with("m: a key must be a string, found null"),
+            "{message}"
+        );
+        let (message, ..) = refusal("9223372036854775808: x\n");
+        assert!(
+            message.contains("unsupported map key of type uint64"),
+            "{message}"
+        );
+        let (message, line, column) = refusal("m: {[a]: 1}\n");
+        assert_eq!((line, column), (1, 5));
+        assert_eq!(message, "m: a key must be a string, found a sequence");
+    }
+
+    #[test]
+    fn merge_keys_as_go_yaml_v2_applies_them() {
+        let text = "a: &a {p: 1, q: 1}\nb: &b {q: 2, r: 2}\n\
+                    m1:\n  <<: *a\n  p: 9\n\
+                    m2:\n  p: 9\n  <<: *a\n\
+                    m3:\n  <<: [*a, *b]\n\
+                    m4:\n  <<: *a\n  <<: *b\n";
+        let got = values(text);
+        assert_eq!(got["m1"], Value::Mapping(yaml("{p: 9, q: 1}")));
+        // The merge is applied where it is written: it replaces a key written before it.
+        assert_eq!(got["m2"], Value::Mapping(yaml("{p: 1, q: 1}")));
+        // In a list, the first mapping wins.
+        assert_eq!(got["m3"], Value::Mapping(yaml("{p: 1, q: 1, r: 2}")));
+        assert_eq!(got["m4"], Value::Mapping(yaml("{p: 1, q: 2, r: 2}")));
+        // In the chart's own default values too (`Chart::from_dir` loads them with `load`).
+        for bad in [
+            "m:\n  <<: 5\n",
+            "l: &l [{a: 1}]\nm:\n  <<: *l\n",
+            "m:\n  <<: [{a: 1}, 2]\n",
+        ] {
+            let (message, ..) = refusal(bad);
+            assert!(
+                message.ends_with("a merge key `<<` takes a mapping or a list of mappings"),
+                "{bad:?}: {message}"
+            );
+        }
+        // A quoted `<<` is an ordinary key.
+        assert_eq!(
+            values("m:\n  '<<': {a: 1}\n")["m"],
+            Value::Mapping(yaml("'<<': {a: 1}"))
+        );
+    }
+
+    #[test]
+    fn first_document_only_and_byte_order_mark() {
+        let loaded = load("v.yaml", "\u{feff}a: 1\n---\nb: 2\n").unwrap();
+        assert_eq!(loaded.values, yaml("a: 1"));
+        assert_eq!(loaded.notes.len(), 1);
+        assert_eq!(loaded.spans.line(1), Some("a: 1"));
+        for text in ["", "\n", "# only a comment\n", "---\n", "~\n", "---\n...\n"] {
+            assert_eq!(values(text), Mapping::new(), "{text:?}");
+        }
+    }
+
+    #[test]
+    fn numbers_of_any_size() {
+        let got = values(
+            "a: 123456789012345678901\nb: -9223372036854775809\nc: 18446744073709551615\nd: 3.0\n",
+        );
+        assert_eq!(got["a"].as_f64(), Some(1.2345678901234568e20));
+        assert_eq!(got["b"].as_f64(), Some(-9.223372036854775809e18));
+        assert_eq!(got["c"].as_u64(), Some(u64::MAX));
+        assert_eq!(got["d"].as_i64(), Some(3));
+        let (message, line, column) = refusal("a:\n- 1\n- .inf\n");
+        assert_eq!((line, column), (3, 3));
+        assert!(
+            message.starts_with("a[1]: `.inf` is not a number JSON can hold"),
+            "{message}"
+        );
+    }
+
+    #[test]
+    fn errors_point_at_the_right_place() {
+        let (message, line, column) = refusal("runners:\n  tags: a\n  image: x\n  tags: b\n");
+        assert_eq!((line, column), (4, 3));
+        assert_eq!(message, "runners: duplicate key `tags` (first written at line 2); Helm would keep only the last");
+        let (message, line, column) = refusal("a: 1\nb: [x,\n  y\nc: 2\n");
+        assert_eq!((line, column), (2, 4));
+        assert!(
+            message.starts_with(
+                "this `[` is never closed (expected `]`; the parser stopped at line 4"
+            ),
+            "{message}"
+        );
+        let err = load("v.yaml", "a: 1\nb: : c\n").unwrap_err().to_string();
+        assert!(
+            err.starts_with("error: invalid YAML at line 2, column 4: "),
+            "{err}"
+        );
+        assert!(err.contains(" --> v.yaml:2:4\n"), "{err}");
+        let (message, line, column) = refusal("a: x\u{1}y\n");
+        assert_eq!((line, column), (1, 5));
+        assert!(
+            message.starts_with("control characters are not allowed"),
+            "{message}"
+        );
+    }
+
+    #[test]
+    fn top_level_must_be_a_mapping() {
+        for (text, found) in [
+            ("- a\n", "a sequence"),
+            ("hello\n", "a string"),
+            ("5\n", "a number"),
+        ] {
+            let err = load("v.yaml", text).unwrap_err().to_string();
+            assert_eq!(
+                err,
+                format!("v.yaml: the top level of a values file must be a mapping of keys to values, found {found}")
+            );
+        }
+    }
+
+    #[test]
+    fn aliases_are_bounded_by_what_they_copy() {
+        // One anchor of 1,000 values referenced 10,000 times: refused at once, at the alias.
+        let mut text = String::from("a: &a [");
+        text.push_str(&vec!["x"; 1000].join(", "));
+        text.push_str("]\nb:\n");
+        for _ in 0..10_000 {
+            text.push_str("- *a\n");
+        }
+        let (message, line, _) = refusal(&text);
+        assert_eq!(line, 102, "{message}"); // the 99th copy: copies are then 99% of the document
+        assert!(message.contains("excessive aliasing"), "{message}");
+        // Ordinary use of anchors is fine: 300 copies of a small mapping.
+        let mut text = String::from("base: &b {k: v}\nlist:\n");
+        for _ in 0..300 {
+            text.push_str("- *b\n");
+        }
+        assert_eq!(values(&text)["list"].as_sequence().map(Vec::len), Some(300));
+        // A merge key copies too.
+        let text = "a: &a {x: 1}\nm:\n  <<: *a\n";
+        assert_eq!(values(text)["m"], Value::Mapping(yaml("{x: 1}")));
+    }
+
+    #[test]
+    fn notes_for_what_a_reader_may_not_expect() {
+        let loaded = load(
+            "v.yaml",
+            "m:\n  on: x\n  k: yes\n  n: 0777\n  t: true\n  s: 'yes'\n",
+        )
+        .unwrap();
+        let kinds: Vec<(String, &NoteKind)> = loaded
+            .notes
+            .iter()
+            .map(|n| (n.path.to_string(), &n.kind))
+            .collect();
+        assert_eq!(
+            kinds,
+            [
+                (
+                    "m.true".to_string(),
+                    &NoteKind::Key {
+                        written: "on".into()
+                    }
+                ),
+                (
+                    "m.k".to_string(),
+                    &NoteKind::Value {
+                        written: "yes".into(),
+                        surprise: Surprise::Boolean
+                    }
+                ),
+                (
+                    "m.false".to_string(),
+                    &NoteKind::Key {
+                        written: "n".into()
+                    }
+                ),
+                (
+                    "m.false".to_string(),
+                    &NoteKind::Value {
+                        written: "0777".into(),
+                        surprise: Surprise::Number
+                    }
+                ),
+            ]
+        );
+    }
+}
