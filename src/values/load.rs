@@ -1000,7 +1000,7 @@ mod tests {
             "a: 123456789012345678901\nb: -9223372036854775809\nc: 18446744073709551615\nd: 3.0\n",
         );
         assert_eq!(got["a"].as_f64(), Some(1.2345678901234568e20));
-        assert_eq!(got["b"].as_f64(), Some(-9.223372036854775809e18));
+        assert_eq!(got["b"].as_f64(), Some(-9.223_372_036_854_776e18));
         assert_eq!(got["c"].as_u64(), Some(u64::MAX));
         assert_eq!(got["d"].as_i64(), Some(3));
         let (message, line, column) = refusal("a:\n- 1\n- .inf\n");

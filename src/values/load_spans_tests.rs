@@ -263,11 +263,9 @@ fn alias_bombs_are_refused_at_the_alias() {
     assert!(start.elapsed().as_secs() < 2);
     match err {
         ValuesError::Yaml { line, message, .. } => {
-            assert_eq!(line, Some(6), "{message}");
-            assert!(
-                message.starts_with("aliases expand to too much data"),
-                "{message}"
-            );
+            // `d` copies 9 × 820 values: more than 99% of the 7,000 decoded by then.
+            assert_eq!(line, Some(4), "{message}");
+            assert!(message.contains("excessive aliasing"), "{message}");
         }
         other => panic!("unexpected {other:?}"),
     }
