@@ -147,6 +147,9 @@ pub struct Diagnostic {
     pub origin: Option<Origin>,
     /// A hint, e.g. "did you mean `cache`?".
     pub help: Option<String>,
+    /// Facts that explain the problem, printed as `= note:` lines before the help, e.g. the keys
+    /// a mapping has.
+    pub notes: Vec<String>,
 }
 
 impl Diagnostic {
@@ -159,6 +162,7 @@ impl Diagnostic {
             message: message.into(),
             origin: None,
             help: None,
+            notes: Vec::new(),
         }
     }
 
@@ -175,6 +179,12 @@ impl Diagnostic {
     /// Sets the help line.
     pub fn with_help(mut self, help: impl Into<String>) -> Self {
         self.help = Some(help.into());
+        self
+    }
+
+    /// Adds a note line.
+    pub fn with_note(mut self, note: impl Into<String>) -> Self {
+        self.notes.push(note.into());
         self
     }
 
@@ -315,6 +325,9 @@ impl fmt::Display for Diagnostic {
             Some(Origin::ChartDefault) => write!(f, "\n{gutter}--> (chart default)")?,
             None => {}
         }
+        for note in &self.notes {
+            write!(f, "\n{gutter} = note: {note}")?;
+        }
         if let Some(help) = &self.help {
             write!(f, "\n{gutter} = help: {help}")?;
         }
@@ -344,6 +357,27 @@ pub fn summary(diags: &[Diagnostic]) -> Option<String> {
             plural(e, "problem"),
             plural(w, "warning")
         )),
+    }
+}
+
+/// Drops every note already given by an earlier diagnostic of `diags`, so that a note shared
+/// by several problems (the keys of a mapping with several unknown keys) is printed once, with
+/// the first of them.
+///
+/// ```
+/// use gitlab_runner_chart::diagnostic::{drop_repeated_notes, Diagnostic};
+/// let mut diags = vec![
+///     Diagnostic::error("a.x", "unknown key `x`").with_note("the keys of `a`: b, c"),
+///     Diagnostic::error("a.y", "unknown key `y`").with_note("the keys of `a`: b, c"),
+/// ];
+/// drop_repeated_notes(&mut diags);
+/// assert_eq!(diags[0].notes.len(), 1);
+/// assert!(diags[1].notes.is_empty());
+/// ```
+pub fn drop_repeated_notes(diags: &mut [Diagnostic]) {
+    let mut seen = std::collections::HashSet::new();
+    for diag in diags {
+        diag.notes.retain(|note| seen.insert(note.clone()));
     }
 }
 

@@ -4,7 +4,7 @@ use minijinja::value::Serde;
 use minijinja::{context, Environment, Value};
 
 use crate::context::{Capabilities, TemplateView};
-use crate::diagnostic::{Diagnostic, Diagnostics, Origin, Severity};
+use crate::diagnostic::{drop_repeated_notes, Diagnostic, Diagnostics, Origin, Severity};
 use crate::manifest::{sort_by_install_order, split_documents, Manifests};
 use crate::schema::check::Checker;
 use crate::values::{merge, UserValues};
@@ -121,15 +121,20 @@ impl Renderer {
 
     /// The values templates see: the user's values coalesced over the chart defaults, and
     /// checked against the chart's schema. Problems are returned all at once
-    /// ([`Error::Invalid`]); warnings (unknown keys when not strict, Helm's merge warnings)
-    /// come with the values.
+    /// ([`Error::Invalid`]); warnings (unknown keys when not strict, the merge warnings of a map
+    /// meeting a value that is not one, unless the schema refuses that value anyway) come with
+    /// the values.
     pub fn checked_values(
         &self,
         values: &UserValues,
         options: &RenderOptions,
     ) -> Result<(serde_yaml::Mapping, Vec<Diagnostic>), Error> {
         let user = values.merged()?;
-        let (mut merged, merge_warnings) = merge::coalesce(user, self.chart.default_values());
+        let (mut merged, merge_warnings) = merge::coalesce(
+            user,
+            self.chart.default_values(),
+            &self.chart.metadata().name,
+        );
         let notes = crate::schema::yaml11::apply_notes(values, &mut merged, self.chart.schema());
         let mut diagnostics: Vec<Diagnostic> = merge_warnings
             .into_iter()
@@ -139,11 +144,19 @@ impl Renderer {
                 path: path.to_string(),
                 message,
                 help: None,
+                notes: Vec::new(),
             })
             .chain(notes)
             .collect();
         if let Some(checker) = &self.checker {
-            for problem in checker.check(&merged, &options.release) {
+            let problems = checker.check(&merged, &options.release, options.kube_version);
+            // A merge warning where the value is refused anyway would say the same twice.
+            diagnostics.retain(|warning| {
+                !problems
+                    .iter()
+                    .any(|p| !p.unknown_key && p.path.to_string() == warning.path)
+            });
+            for problem in problems {
                 let severity = if problem.unknown_key && !options.strict {
                     Severity::Warning
                 } else {
@@ -161,10 +174,12 @@ impl Renderer {
                     message: problem.message,
                     origin,
                     help: problem.help,
+                    notes: problem.notes,
                 });
             }
         }
         sort_diagnostics(&mut diagnostics, values);
+        drop_repeated_notes(&mut diagnostics);
         if diagnostics.iter().any(|d| d.severity == Severity::Error) {
             return Err(Error::Invalid(Diagnostics(diagnostics)));
         }

@@ -1747,7 +1747,7 @@ fn check_typed_model(case: &Case) {
         .unwrap_or_else(|e| panic!("valid values refused: {e}\n{}", yaml_text(&case.values)));
     static CHECKER: OnceLock<Checker> = OnceLock::new();
     let checker = CHECKER.get_or_init(|| Checker::new(values_schema(), true).unwrap());
-    let problems = checker.check(&merged, &options.release);
+    let problems = checker.check(&merged, &options.release, options.kube_version);
     assert!(problems.is_empty(), "values_schema(): {problems:?}");
     let typed: ChartValues =
         serde_yaml::from_value(Value::Mapping(merged.clone())).unwrap_or_else(|e| {
@@ -1793,36 +1793,67 @@ fn check_typed_model(case: &Case) {
     );
 }
 
-/// Kubernetes 1.20 (autoscaling/v2beta1 only): a v2-style HPA metric is refused, naming the
-/// first one; without one the values render.
+/// Kubernetes 1.20 (autoscaling/v2beta1 only): every v2-style HPA metric is refused by the
+/// values check, each with its own path; without one the values render.
 fn check_v2_refusal(case: &Case) {
     let values = user_values(case);
-    let options = options(case, KubeVersion::new(1, 20, 0));
-    let (merged, _) = renderer().checked_values(&values, &options).unwrap();
+    let (merged, _) = renderer()
+        .checked_values(&values, &options(case, KubeVersion::DEFAULT))
+        .unwrap();
     let m = Value::Mapping(merged);
-    let first_v2 = at(&m, &["hpa"])
+    let v2: Vec<String> = at(&m, &["hpa"])
         .filter(|h| truthy(Some(h)))
         .and_then(|h| at(h, &["metrics"]))
         .and_then(Value::as_sequence)
-        .and_then(|metrics| metrics.iter().position(is_v2_metric));
-    match (renderer().render(&values, &options), first_v2) {
-        (Ok(_), None) => {}
-        (Err(Error::Template(e)), Some(index)) => {
-            let expected = format!(
-                "hpa.metrics[{index}]: is written for autoscaling/v2 (`metric`, `target.type`), \
-                 but Kubernetes before 1.23 only has autoscaling/v2beta1"
-            );
-            let message = e.to_string();
-            assert!(message.contains(&expected), "{message}");
+        .map(|metrics| {
+            metrics
+                .iter()
+                .enumerate()
+                .filter(|(_, metric)| is_v2_metric(metric))
+                .map(|(index, _)| format!("hpa.metrics[{index}]"))
+                .collect()
+        })
+        .unwrap_or_default();
+    let options = options(case, KubeVersion::new(1, 20, 0));
+    match renderer().render(&values, &options) {
+        Ok(_) if v2.is_empty() => {}
+        Ok(_) => panic!("v2 metrics {v2:?} rendered for 1.20"),
+        Err(Error::Invalid(diagnostics)) if !v2.is_empty() => {
+            let refused: Vec<String> = diagnostics.errors().map(|d| d.path.clone()).collect();
+            assert_eq!(refused, v2, "{diagnostics}");
+            for d in diagnostics.errors() {
+                assert!(
+                    d.message.starts_with(
+                        "is written for autoscaling/v2 (`metric`, `target.type`), \
+                         but Kubernetes before 1.23 only has autoscaling/v2beta1"
+                    ),
+                    "{d}"
+                );
+            }
         }
-        (Ok(_), Some(index)) => panic!("metric {index} (v2) rendered for 1.20"),
-        (Err(e), _) => panic!("unexpected error: {e}\n{}", yaml_text(&case.values)),
+        Err(e) => panic!("unexpected error: {e}\n{}", yaml_text(&case.values)),
     }
 }
 
 /// The values as YAML text (`add_yaml`) are the same values, and render to the same bytes.
 /// The text is written as Helm's `toYaml` writes it (YAML 1.1-safe: the string `no` quoted),
 /// since values files are read as Helm reads them.
+/// The values with every number as a float64, as Helm holds them.
+fn as_helm_sees(values: &Mapping) -> serde_json::Value {
+    fn walk(value: serde_json::Value) -> serde_json::Value {
+        match value {
+            serde_json::Value::Number(n) => n
+                .as_f64()
+                .and_then(serde_json::Number::from_f64)
+                .map_or(serde_json::Value::Null, serde_json::Value::Number),
+            serde_json::Value::Array(items) => items.into_iter().map(walk).collect(),
+            serde_json::Value::Object(map) => map.into_iter().map(|(k, v)| (k, walk(v))).collect(),
+            other => other,
+        }
+    }
+    walk(serde_json::to_value(values).unwrap())
+}
+
 fn check_yaml_text(case: &Case) {
     let text = gitlab_runner_chart::engine::yaml::to_yaml(&minijinja::Value::from(
         minijinja::value::Serde(&case.values),
@@ -1832,8 +1863,11 @@ fn check_yaml_text(case: &Case) {
     from_text
         .add_yaml("values.yaml", &text)
         .unwrap_or_else(|e| panic!("valid values as YAML refused: {e}\n{text}"));
+    // Compared as Helm sees values: every number a float64 (`3.0` written by toYaml as `3`
+    // reads back as the integer 3).
     assert!(
-        from_text.merged().unwrap() == user_values(case).merged().unwrap(),
+        as_helm_sees(&from_text.merged().unwrap())
+            == as_helm_sees(&user_values(case).merged().unwrap()),
         "the YAML text reads back as other values:\n{text}"
     );
     let expected = check_case(case, KubeVersion::DEFAULT);

@@ -48,24 +48,100 @@ pub fn metrics_v2beta1_to_v2(metrics: &Value) -> Result<Value, Error> {
 /// Check a list of metrics for `autoscaling/v2beta1` (Kubernetes before 1.23) and return it as
 /// given. A metric written in the v2 form (`metric:` / `target: {type: ...}`) cannot be
 /// expressed there and is an error naming it; a v2beta1 metric that could not be converted to
-/// v2 is an error too (same rules as [`metrics_v2beta1_to_v2`]).
+/// v2 is an error too (same rules as [`metrics_v2beta1_to_v2`]). The values check reports the
+/// same problems first ([`metric_problems`]); this is for charts rendered without it.
 pub fn metrics_for_v2beta1(metrics: &Value) -> Result<Value, Error> {
-    let converted = metrics_v2beta1_to_v2(metrics)?;
-    if metrics.is_undefined() || metrics.is_none() {
-        return Ok(converted);
+    match metric_problems(metrics, false).into_iter().next() {
+        Some(problem) => Err(fail(
+            &problem.path,
+            match problem.help {
+                Some(help) => format!("{}: {help}", problem.message),
+                None => problem.message,
+            },
+        )),
+        None if is_absent(metrics) => Ok(Value::from(Vec::<Value>::new())),
+        None => Ok(metrics.clone()),
     }
-    for (index, metric) in metrics.try_iter()?.enumerate() {
-        if metric == converted.get_item_by_index(index)? {
+}
+
+/// A metric of `hpa.metrics` that cannot be written into the HorizontalPodAutoscaler.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MetricProblem {
+    /// The values path, e.g. `hpa.metrics[1].pods`.
+    pub path: String,
+    /// What is wrong, e.g. `missing "targetAverageValue"`.
+    pub message: String,
+    /// What to do about it, when there is more to say than the message does.
+    pub help: Option<String>,
+}
+
+/// Every metric of `metrics` that cannot be written for the HPA's API version: `v2` (Kubernetes
+/// 1.23 and later; see [`metrics_v2beta1_to_v2`]) or v2beta1 (see [`metrics_for_v2beta1`]).
+/// One problem per such metric (the first found in it), for the values check to report them
+/// all before anything is rendered.
+///
+/// ```
+/// use gitlab_runner_chart::engine::hpa::metric_problems;
+/// let metrics: serde_yaml::Value = serde_yaml::from_str(
+///     "- {type: Pods, pods: {metricName: jobs}}\n- {type: Pods, pods: {metric: {name: j}, target: {type: AverageValue, averageValue: 1}}}",
+/// ).unwrap();
+/// let metrics = minijinja::Value::from(minijinja::value::Serde(&metrics));
+/// let problems = metric_problems(&metrics, true);
+/// assert_eq!(problems.len(), 1);
+/// assert_eq!(problems[0].path, "hpa.metrics[0].pods");
+/// assert_eq!(problems[0].message, "missing \"targetAverageValue\"");
+/// assert_eq!(metric_problems(&metrics, false).len(), 2); // v2 form, on Kubernetes before 1.23
+/// ```
+pub fn metric_problems(metrics: &Value, v2: bool) -> Vec<MetricProblem> {
+    if is_absent(metrics) {
+        return Vec::new();
+    }
+    if metrics.kind() != ValueKind::Seq {
+        return vec![problem(fail(
+            "hpa.metrics",
+            format!("expected a list of metrics, got {}", describe(metrics)),
+        ))];
+    }
+    let Ok(items) = metrics.try_iter() else {
+        return Vec::new();
+    };
+    let mut problems = Vec::new();
+    for (index, metric) in items.enumerate() {
+        match convert_metric(index, &metric) {
+            Err(e) => problems.push(problem(e)),
             // unchanged by the conversion: it was already in the v2 form
-            return Err(fail(
-                &format!("hpa.metrics[{index}]"),
-                "is written for autoscaling/v2 (`metric`, `target.type`), but Kubernetes before 1.23 \
-                 only has autoscaling/v2beta1: write it as a v2beta1 metric (`metricName`, \
-                 `targetAverageValue`, ...) or render for --kube-version 1.23 or later",
-            ));
+            Ok(converted) if !v2 && converted == metric => problems.push(MetricProblem {
+                path: format!("hpa.metrics[{index}]"),
+                message: "is written for autoscaling/v2 (`metric`, `target.type`), but Kubernetes \
+                    before 1.23 only has autoscaling/v2beta1"
+                    .to_string(),
+                help: Some(
+                    "write it as a v2beta1 metric (`metricName`, `targetAverageValue`, ...) or \
+                     render for --kube-version 1.23 or later"
+                        .to_string(),
+                ),
+            }),
+            Ok(_) => {}
         }
     }
-    Ok(metrics.clone())
+    problems
+}
+
+/// The path and message of an error made by [`fail`] (`hpa.metrics[1].pods: missing ...`).
+fn problem(error: Error) -> MetricProblem {
+    let detail = error.detail().unwrap_or_default();
+    match detail.split_once(": ") {
+        Some((path, message)) if path.starts_with("hpa.metrics") => MetricProblem {
+            path: path.to_string(),
+            message: message.to_string(),
+            help: None,
+        },
+        _ => MetricProblem {
+            path: "hpa.metrics".to_string(),
+            message: detail.to_string(),
+            help: None,
+        },
+    }
 }
 
 fn fail(path: &str, msg: impl std::fmt::Display) -> Error {

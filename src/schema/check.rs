@@ -8,9 +8,10 @@
 use serde_json::Value as Json;
 
 use super::formats;
+use super::suggest::{Suggester, Suggestion};
 use crate::diagnostic::is_secret_path;
 use crate::values::path::{Path, Segment};
-use crate::Release;
+use crate::{KubeVersion, Release};
 
 /// One problem of the values.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -25,6 +26,9 @@ pub struct Problem {
     pub message: String,
     /// A hint, e.g. "did you mean `checkInterval`?".
     pub help: Option<String>,
+    /// Facts that explain the problem, e.g. the keys the mapping has. The same note is given
+    /// to every unknown key of a mapping, for a report to print it once.
+    pub notes: Vec<String>,
 }
 
 impl Problem {
@@ -35,7 +39,15 @@ impl Problem {
             unknown_key: false,
             message,
             help: None,
+            notes: Vec::new(),
         }
+    }
+
+    fn suggest(&mut self, suggestion: Suggestion) {
+        if self.help.is_none() {
+            self.help = suggestion.help;
+        }
+        self.notes.extend(suggestion.notes);
     }
 }
 
@@ -43,6 +55,8 @@ impl Problem {
 pub struct Checker {
     schema: Json,
     validator: jsonschema::Validator,
+    /// The key paths of the schema, to explain unknown keys.
+    suggester: Suggester,
     chart_rules: bool,
 }
 
@@ -63,15 +77,23 @@ impl Checker {
             options = options.with_format(format.name, format.check);
         }
         let validator = options.build(&schema).map_err(|e| e.to_string())?;
+        let suggester = Suggester::new(&schema);
         Ok(Checker {
             schema,
             validator,
+            suggester,
             chart_rules,
         })
     }
 
-    /// Every problem of `values` (merged, defaults included), in a stable order.
-    pub fn check(&self, values: &serde_yaml::Mapping, release: &Release) -> Vec<Problem> {
+    /// Every problem of `values` (merged, defaults included) for `release` on Kubernetes
+    /// `kube_version`, in a stable order.
+    pub fn check(
+        &self,
+        values: &serde_yaml::Mapping,
+        release: &Release,
+        kube_version: KubeVersion,
+    ) -> Vec<Problem> {
         let mut problems = Vec::new();
         for (key, value) in values {
             let mut at = Path::default().child_key(key.as_str().unwrap_or_default());
@@ -92,8 +114,14 @@ impl Checker {
         for error in self.validator.iter_errors(&instance) {
             self.explain(&error, &instance, &mut problems);
         }
+        for problem in problems.iter_mut().filter(|p| !p.on_key) {
+            // a map where the newer official chart has one (`image: {registry: ...}`)
+            if let Some(found) = json_at(&instance, &problem.path) {
+                problem.suggest(self.suggester.newer_chart_shape(&problem.path, found));
+            }
+        }
         if self.chart_rules {
-            chart_rules(&instance, release, &mut problems);
+            chart_rules(&instance, release, kube_version, &mut problems);
         }
         problems.sort_by(|a, b| a.path.cmp(&b.path).then(a.message.cmp(&b.message)));
         problems.dedup();
@@ -130,13 +158,12 @@ impl Checker {
                 }
             }
             Kind::AdditionalProperties { unexpected } => {
-                let known = self.property_names(&path);
                 for key in unexpected {
                     let key_path = path.child_key(key);
                     let mut problem = Problem::new(key_path, format!("unknown key `{key}`"));
                     problem.on_key = true;
                     problem.unknown_key = true;
-                    problem.help = self.suggest_key(key, &known, &path);
+                    problem.suggest(self.suggester.unknown_key(&path, key));
                     out.push(problem);
                 }
             }
@@ -248,14 +275,6 @@ impl Checker {
         Some(node)
     }
 
-    fn property_names(&self, path: &Path) -> Vec<String> {
-        self.schema_at(path)
-            .and_then(|s| s.get("properties"))
-            .and_then(Json::as_object)
-            .map(|p| p.keys().cloned().collect())
-            .unwrap_or_default()
-    }
-
     fn expected_types(&self, path: &Path) -> String {
         let types: Vec<&str> = match self.schema_at(path).and_then(|s| s.get("type")) {
             Some(Json::String(t)) => vec![t.as_str()],
@@ -281,32 +300,6 @@ impl Checker {
             [init @ .., last] => format!("{} or {last}", init.join(", ")),
         }
     }
-
-    /// "did you mean" for an unknown key: a close sibling, or the same key elsewhere.
-    fn suggest_key(&self, key: &str, siblings: &[String], parent: &Path) -> Option<String> {
-        let candidates: Vec<&str> = siblings.iter().map(String::as_str).collect();
-        if let Some(best) = closest(key, &candidates) {
-            return Some(format!("did you mean `{best}`?"));
-        }
-        let mut elsewhere = Vec::new();
-        find_property(
-            non_null_branch(&self.schema),
-            key,
-            &mut Path::default(),
-            &mut elsewhere,
-        );
-        elsewhere.retain(|p| p.parent().as_ref() != Some(parent));
-        if let Some(place) = elsewhere.first() {
-            return Some(format!("`{key}` belongs at `{place}`"));
-        }
-        if candidates.is_empty() {
-            None
-        } else {
-            let mut sorted = candidates;
-            sorted.sort_unstable();
-            Some(format!("known keys here: {}", sorted.join(", ")))
-        }
-    }
 }
 
 /// "is not of type null": the failed branch of an optional value's `anyOf: [T, null]`.
@@ -330,26 +323,6 @@ fn non_null_branch(node: &Json) -> &Json {
         }
     }
     node
-}
-
-fn find_property(node: &Json, key: &str, at: &mut Path, found: &mut Vec<Path>) {
-    if at.segments().len() > 8 {
-        return;
-    }
-    if let Some(props) = node.get("properties").and_then(Json::as_object) {
-        for (name, child) in props {
-            let child_path = at.child_key(name);
-            if name.eq_ignore_ascii_case(key) {
-                found.push(child_path.clone());
-            }
-            let mut child_path = child_path;
-            find_property(non_null_branch(child), key, &mut child_path, found);
-        }
-    }
-    if let Some(items) = node.get("items") {
-        let mut item_path = at.child_index(0);
-        find_property(non_null_branch(items), key, &mut item_path, found);
-    }
 }
 
 /// The candidate closest to `word` if it is close enough to be a likely typo.
@@ -395,6 +368,16 @@ fn to_path(pointer: &str, instance: &Json) -> Path {
         }
     }
     path
+}
+
+/// The value at `path` in `instance`, if there is one.
+fn json_at<'a>(instance: &'a Json, path: &Path) -> Option<&'a Json> {
+    path.segments()
+        .iter()
+        .try_fold(instance, |node, segment| match segment {
+            Segment::Key(key) => node.get(key.as_str()),
+            Segment::Index(i) => node.get(*i),
+        })
 }
 
 /// `a string ("x")`, `an integer (5)`, ... — without the text for secrets.
@@ -482,7 +465,7 @@ const CHART_POD_ANNOTATIONS: &[&str] = &["checksum/configmap", "checksum/secrets
 const METRICS_POD_ANNOTATIONS: &[&str] = &["prometheus.io/scrape", "prometheus.io/port"];
 
 /// The GitLab Runner chart's rules that a schema cannot express.
-fn chart_rules(values: &Json, release: &Release, out: &mut Vec<Problem>) {
+fn chart_rules(values: &Json, release: &Release, kube: KubeVersion, out: &mut Vec<Problem>) {
     nul_characters(values, &mut Path::default(), out);
     let metrics = values
         .get("metrics")
@@ -533,16 +516,15 @@ fn chart_rules(values: &Json, release: &Release, out: &mut Vec<Problem>) {
             ));
         }
     }
+    // The HPA's metrics, as the template will write them: autoscaling/v2 from Kubernetes 1.23.
     if let Some(metrics) = values.get("hpa").and_then(|h| h.get("metrics")) {
         let metrics = minijinja::Value::from(minijinja::value::Serde(metrics));
-        if let Err(e) = crate::engine::hpa::metrics_v2beta1_to_v2(&metrics) {
-            // "hpa.metrics[1].pods: missing ..." names its path
-            let detail = e.detail().unwrap_or_default();
-            let (path, message) = match detail.split_once(": ") {
-                Some((path, message)) => (Path::parse(path).unwrap_or_default(), message),
-                None => (Path::parse("hpa.metrics").unwrap_or_default(), detail),
-            };
-            out.push(Problem::new(path, message.to_string()));
+        for problem in crate::engine::hpa::metric_problems(&metrics, kube.at_least(1, 23)) {
+            let path = Path::parse(&problem.path)
+                .unwrap_or_else(|_| Path::root().child_key("hpa").child_key("metrics"));
+            let mut found = Problem::new(path, problem.message);
+            found.help = problem.help;
+            out.push(found);
         }
     }
     if let Some(hpa) = values.get("hpa").filter(|h| h.is_object()) {

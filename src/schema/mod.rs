@@ -1,10 +1,12 @@
 //! Values you can trust: the typed model of the chart's values ([`model`]), the JSON Schema
 //! generated from it (checked in as `chart/values.schema.json`), and the check of merged values
-//! against it ([`check`]) with diagnostics that name the values path, file and line.
+//! against it ([`check`]) with diagnostics that name the values path, file and line, and what
+//! to tell about unknown keys ([`suggest`]).
 
 pub mod check;
 pub mod formats;
 pub mod model;
+pub mod suggest;
 pub(crate) mod yaml11;
 
 use schemars::generate::SchemaSettings;

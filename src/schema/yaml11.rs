@@ -92,6 +92,7 @@ fn warning(path: Path, message: String, origin: Origin, help: &str) -> Diagnosti
         message,
         origin: Some(origin),
         help: Some(help.to_string()),
+        notes: Vec::new(),
     }
 }
 

@@ -104,6 +104,7 @@ fn yaml_report(
         },
         origin,
         help: None,
+        notes: Vec::new(),
     };
     diagnostic.to_string()
 }
