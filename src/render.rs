@@ -140,9 +140,12 @@ impl Renderer {
                 help: None,
             })
             .collect();
+        // The chart's warnings about what would render come only with values that render:
+        // next to errors they are noise.
+        let mut advice = Vec::new();
         if let Some(checker) = &self.checker {
             for problem in checker.check(&merged, &options.release) {
-                let severity = if problem.unknown_key && !options.strict {
+                let severity = if problem.warning || (problem.unknown_key && !options.strict) {
                     Severity::Warning
                 } else {
                     Severity::Error
@@ -153,14 +156,22 @@ impl Renderer {
                     &problem.path,
                     problem.on_key,
                 );
-                diagnostics.push(Diagnostic {
+                let diagnostic = Diagnostic {
                     severity,
                     path: problem.path.to_string(),
                     message: problem.message,
                     origin,
                     help: problem.help,
-                });
+                };
+                if problem.warning {
+                    advice.push(diagnostic);
+                } else {
+                    diagnostics.push(diagnostic);
+                }
             }
+        }
+        if !diagnostics.iter().any(|d| d.severity == Severity::Error) {
+            diagnostics.append(&mut advice);
         }
         sort_diagnostics(&mut diagnostics, values);
         if diagnostics.iter().any(|d| d.severity == Severity::Error) {

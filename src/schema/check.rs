@@ -25,6 +25,9 @@ pub struct Problem {
     pub message: String,
     /// A hint, e.g. "did you mean `checkInterval`?".
     pub help: Option<String>,
+    /// Not an error: the values render, but not to what was probably meant (a chart rule's
+    /// warning, e.g. no runner token at all).
+    pub warning: bool,
 }
 
 impl Problem {
@@ -35,6 +38,15 @@ impl Problem {
             unknown_key: false,
             message,
             help: None,
+            warning: false,
+        }
+    }
+
+    fn warning(path: Path, message: String, help: String) -> Problem {
+        Problem {
+            warning: true,
+            help: Some(help),
+            ..Problem::new(path, message)
         }
     }
 }
@@ -560,6 +572,8 @@ fn chart_rules(values: &Json, release: &Release, out: &mut Vec<Problem>) {
             ));
         }
     }
+    seccomp_profiles(values, out);
+    runner_tokens(values, out);
     // The object names: fullname as the templates compute it, then cut to 63 characters.
     let text = |key: &str| {
         values
@@ -620,5 +634,120 @@ fn nul_characters(value: &Json, at: &mut Path, out: &mut Vec<Problem>) {
             }
         }
         _ => {}
+    }
+}
+
+/// The seccomp profiles of the pod and the containers: a Localhost profile names its file,
+/// and only a Localhost profile does.
+fn seccomp_profiles(values: &Json, out: &mut Vec<Problem>) {
+    for parent in ["securityContext", "containerSecurityContext"] {
+        let Some(profile) = values
+            .get(parent)
+            .and_then(|c| c.get("seccompProfile"))
+            .filter(|p| p.is_object())
+        else {
+            continue;
+        };
+        let at = Path::default()
+            .child_key(parent)
+            .child_key("seccompProfile");
+        let localhost = profile.get("type").and_then(Json::as_str) == Some("Localhost");
+        let file = profile
+            .get("localhostProfile")
+            .and_then(Json::as_str)
+            .is_some_and(|f| !f.is_empty());
+        if profile.get("type").is_none_or(Json::is_null) {
+            out.push(Problem::new(
+                at.child_key("type"),
+                "missing: a seccomp profile needs its type (RuntimeDefault, Localhost or Unconfined)"
+                    .to_string(),
+            ));
+        } else if localhost && !file {
+            out.push(Problem::new(
+                at.child_key("localhostProfile"),
+                "missing: a seccomp profile of type Localhost names its file in localhostProfile"
+                    .to_string(),
+            ));
+        } else if !localhost && file {
+            out.push(Problem::new(
+                at.child_key("localhostProfile"),
+                "is only for a seccomp profile of type Localhost".to_string(),
+            ));
+        }
+    }
+}
+
+/// Environment variables of `gitlab-runner register` for the settings a runner created in
+/// GitLab keeps there (refused with its authentication token), and what they set.
+const SERVER_SIDE_REGISTER_ENV: &[(&str, &str)] = &[
+    ("RUNNER_TAG_LIST", "tags"),
+    ("REGISTER_LOCKED", "locking to projects"),
+    ("REGISTER_RUN_UNTAGGED", "choice to run untagged jobs"),
+    (
+        "REGISTER_ACCESS_LEVEL",
+        "access level (protected branches only)",
+    ),
+    ("REGISTER_MAXIMUM_TIMEOUT", "maximum job timeout"),
+    ("REGISTER_PAUSED", "paused state"),
+    ("REGISTER_MAINTENANCE_NOTE", "maintenance note"),
+];
+
+/// The values under `runners` that set such a setting, and what they set.
+const SERVER_SIDE_VALUES: &[(&str, &str)] = &[
+    ("tags", "tags"),
+    ("locked", "locking to projects"),
+    ("runUntagged", "choice to run untagged jobs"),
+    ("protected", "access level (protected branches only)"),
+];
+
+/// Warnings about the runner's token: none at all (the runner could never register), or a
+/// runner token with registration settings that only a registration token can carry.
+fn runner_tokens(values: &Json, out: &mut Vec<Problem>) {
+    let set = |v: Option<&Json>| v.is_some_and(|v| !v.is_null() && v != "" && v != false);
+    let runners = values.get("runners");
+    let token = set(values.get("runnerToken"));
+    let registration_token = set(values.get("runnerRegistrationToken"));
+    let secret = set(runners.and_then(|r| r.get("secret")));
+    if !token && !registration_token && !secret {
+        let path = if values.get("runnerRegistrationToken").is_some() {
+            "runnerRegistrationToken"
+        } else {
+            "runnerToken"
+        };
+        out.push(Problem::warning(
+            Path::default().child_key(path),
+            "no runner token is set: the runner pod starts, cannot register with GitLab, and exits"
+                .to_string(),
+            "set runnerToken (the glrt-... authentication token of a runner created in GitLab) or runnerRegistrationToken, or name an existing Secret that holds them with runners.secret".to_string(),
+        ));
+    }
+    if !token {
+        return;
+    }
+    let mut ignored: Vec<(Path, &str)> = Vec::new();
+    for (key, what) in SERVER_SIDE_VALUES {
+        let value = runners.and_then(|r| r.get(*key));
+        if value.is_some_and(|v| !v.is_null() && v != "") {
+            ignored.push((Path::default().child_key("runners").child_key(*key), *what));
+        }
+    }
+    for (i, item) in values
+        .get("envVars")
+        .and_then(Json::as_array)
+        .into_iter()
+        .flatten()
+        .enumerate()
+    {
+        let name = item.get("name").and_then(Json::as_str).unwrap_or_default();
+        if let Some((_, what)) = SERVER_SIDE_REGISTER_ENV.iter().find(|(n, _)| *n == name) {
+            ignored.push((Path::default().child_key("envVars").child_index(i), *what));
+        }
+    }
+    for (path, what) in ignored {
+        out.push(Problem::warning(
+            path,
+            format!("not applied: a runner that registers with runnerToken (created in GitLab, glrt-...) has its {what} set in GitLab, and gitlab-runner refuses it at registration, so the chart leaves it out"),
+            format!("set the {what} in GitLab, in the runner's settings (Settings > CI/CD > Runners, edit the runner), and remove it from the values"),
+        ));
     }
 }
