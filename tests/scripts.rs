@@ -1274,6 +1274,16 @@ fn configure_copies_projected_secrets_including_symlinks() {
 }
 
 #[test]
+fn configure_accepts_a_pod_without_projected_secrets() {
+    // no token and no runners.secret: the pod has no init-runner-secrets volume at all
+    let sb = Sandbox::new("configure-none");
+    fs::remove_dir(sb.path("init-secrets")).unwrap();
+    let run = run_configure(&sb);
+    assert_eq!(run.code, Some(0), "{run:?}");
+    assert_eq!(fs::read_dir(sb.secrets()).unwrap().count(), 0);
+}
+
+#[test]
 fn configure_accepts_an_empty_secrets_volume() {
     let sb = Sandbox::new("configure-empty");
     let run = run_configure(&sb);

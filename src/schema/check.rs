@@ -1,6 +1,8 @@
 //! Checking merged values: against the chart's JSON Schema (every problem, not only the first),
 //! then the rules a schema cannot say (`hpa.minReplicas <= maxReplicas`, object names after
-//! truncation, keys the chart cannot render without).
+//! truncation, keys the chart cannot render without, seccomp profiles), and the chart's
+//! warnings ([`Problem::warning`]: values that render, but not to a working runner, e.g. no
+//! runner token at all, or registration settings a runner token cannot carry).
 //!
 //! A problem names its values path and says what was expected and what was found; the value
 //! of a secret (see [`crate::diagnostic::is_secret_path`]) is never quoted.
@@ -749,5 +751,95 @@ fn runner_tokens(values: &Json, out: &mut Vec<Problem>) {
             format!("not applied: a runner that registers with runnerToken (created in GitLab, glrt-...) has its {what} set in GitLab, and gitlab-runner refuses it at registration, so the chart leaves it out"),
             format!("set the {what} in GitLab, in the runner's settings (Settings > CI/CD > Runners, edit the runner), and remove it from the values"),
         ));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The chart rules' problems for `yaml` merged over the chart defaults, as
+    /// (path, warning) pairs.
+    fn rule_problems(yaml: &str) -> Vec<(String, bool)> {
+        let user: serde_yaml::Mapping = serde_yaml::from_str(yaml).unwrap();
+        let chart = crate::Chart::builtin();
+        let (merged, _) = crate::values::merge::coalesce(user, chart.default_values());
+        let checker = Checker::new(super::super::values_schema(), true).unwrap();
+        checker
+            .check(&merged, &Release::default())
+            .into_iter()
+            .map(|p| (p.path.to_string(), p.warning))
+            .collect()
+    }
+
+    fn warning(path: &str) -> (String, bool) {
+        (path.to_string(), true)
+    }
+
+    #[test]
+    fn no_token_at_all_is_a_warning() {
+        assert_eq!(rule_problems("{}"), [warning("runnerToken")]);
+        assert_eq!(
+            rule_problems("runnerRegistrationToken: ''\nrunnerToken: ''"),
+            [warning("runnerRegistrationToken")]
+        );
+        for yaml in [
+            "runnerToken: glrt-x",
+            "runnerRegistrationToken: r",
+            "runners: {secret: existing}",
+        ] {
+            assert_eq!(rule_problems(yaml), [], "{yaml}");
+        }
+    }
+
+    #[test]
+    fn server_side_settings_with_a_runner_token_are_warnings() {
+        let settings =
+            "runners: {tags: 'a,b', runUntagged: false, protected: true, locked: true}\n\
+                        envVars: [{name: REGISTER_PAUSED, value: 'true'}, {name: OTHER, value: x}]";
+        assert_eq!(
+            rule_problems(&format!("runnerToken: glrt-x\n{settings}")),
+            [
+                warning("envVars[0]"),
+                warning("runners.locked"),
+                warning("runners.protected"),
+                warning("runners.runUntagged"),
+                warning("runners.tags"),
+            ]
+        );
+        // the registration flow takes them
+        assert_eq!(
+            rule_problems(&format!("runnerRegistrationToken: r\n{settings}")),
+            []
+        );
+        // unset or empty: nothing to warn about
+        assert_eq!(
+            rule_problems("runnerToken: glrt-x\nrunners: {tags: '', locked: null}"),
+            []
+        );
+    }
+
+    #[test]
+    fn seccomp_profiles_name_a_file_exactly_for_localhost() {
+        let token = "runnerToken: t\n";
+        for (profile, expected) in [
+            ("{type: RuntimeDefault}", None),
+            ("{type: Localhost, localhostProfile: p.json}", None),
+            ("{type: Localhost}", Some("localhostProfile")),
+            (
+                "{type: Unconfined, localhostProfile: p.json}",
+                Some("localhostProfile"),
+            ),
+            ("{localhostProfile: p.json}", Some("type")),
+        ] {
+            for parent in ["securityContext", "containerSecurityContext"] {
+                let got = rule_problems(&format!("{token}{parent}: {{seccompProfile: {profile}}}"));
+                let expected: Vec<(String, bool)> = expected
+                    .map(|key| (format!("{parent}.seccompProfile.{key}"), false))
+                    .into_iter()
+                    .collect();
+                assert_eq!(got, expected, "{parent}: {profile}");
+            }
+        }
     }
 }
