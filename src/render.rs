@@ -148,16 +148,19 @@ impl Renderer {
             })
             .chain(notes)
             .collect();
+        // The chart's warnings about what would render come only with values that render:
+        // next to errors they are noise.
+        let mut advice = Vec::new();
         if let Some(checker) = &self.checker {
             let problems = checker.check(&merged, &options.release, options.kube_version);
             // A merge warning where the value is refused anyway would say the same twice.
             diagnostics.retain(|warning| {
                 !problems
                     .iter()
-                    .any(|p| !p.unknown_key && p.path.to_string() == warning.path)
+                    .any(|p| !p.unknown_key && !p.warning && p.path.to_string() == warning.path)
             });
             for problem in problems {
-                let severity = if problem.unknown_key && !options.strict {
+                let severity = if problem.warning || (problem.unknown_key && !options.strict) {
                     Severity::Warning
                 } else {
                     Severity::Error
@@ -168,15 +171,23 @@ impl Renderer {
                     &problem.path,
                     problem.on_key,
                 );
-                diagnostics.push(Diagnostic {
+                let diagnostic = Diagnostic {
                     severity,
                     path: problem.path.to_string(),
                     message: problem.message,
                     origin,
                     help: problem.help,
                     notes: problem.notes,
-                });
+                };
+                if problem.warning {
+                    advice.push(diagnostic);
+                } else {
+                    diagnostics.push(diagnostic);
+                }
             }
+        }
+        if !diagnostics.iter().any(|d| d.severity == Severity::Error) {
+            diagnostics.append(&mut advice);
         }
         sort_diagnostics(&mut diagnostics, values);
         drop_repeated_notes(&mut diagnostics);

@@ -247,8 +247,11 @@ proptest! {
         prop_assert_eq!(&pod["containers"][0]["env"].as_sequence().unwrap().last().unwrap()["name"], &s(&v));
         prop_assert_eq!(&pod["tolerations"][0]["key"], &s(&v));
         let volumes = pod["volumes"].as_sequence().unwrap();
-        let sources = &volumes.iter().find(|x| x["name"] == "init-runner-secrets").unwrap()["projected"]["sources"];
-        if !v.is_empty() {
+        let init_secrets = volumes.iter().find(|x| x["name"] == "init-runner-secrets");
+        // an empty string sets no Secret: nothing to project, no volume
+        prop_assert_eq!(init_secrets.is_some(), !v.is_empty());
+        if let Some(volume) = init_secrets {
+            let sources = &volume["projected"]["sources"];
             prop_assert_eq!(&sources[0]["secret"]["name"], &s(&v));
             prop_assert_eq!(&sources[1]["secret"]["name"], &s(&v));
             let certs = volumes.iter().find(|x| x["name"] == "custom-certs").unwrap();

@@ -5,7 +5,8 @@
 //!
 //! The stub records each call (arguments NUL-separated, its whole environment via `env -0`)
 //! in `stub/call.N/` and exits with the N-th code of `stub/exit-codes` (the last one for later
-//! calls, 0 without the file).
+//! calls, 0 without the file). With a file `stub/hang.N`, call N writes `call.N/hanging` and
+//! waits instead, until a TERM ends it (as gitlab-runner does, which handles TERM).
 
 use std::collections::BTreeMap;
 use std::fs;
@@ -13,7 +14,7 @@ use std::os::unix::fs::{symlink, PermissionsExt};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::{RwLock, RwLockReadGuard, RwLockWriteGuard};
+use std::sync::{OnceLock, RwLock, RwLockReadGuard, RwLockWriteGuard};
 use std::time::{Duration, Instant};
 
 use gitlab_runner_chart::{Chart, Release, RenderOptions, Renderer, UserValues};
@@ -114,6 +115,13 @@ for arg in "$@"; do
   printf '%s\0' "$arg"
 done >"$d/call.$n/args"
 env -0 >"$d/call.$n/env"
+if [[ -f $d/hang.$n ]]; then
+  trap 'kill "$!" 2>/dev/null; exit 143' TERM
+  sleep 60 &
+  touch "$d/call.$n/hanging"
+  wait "$!"
+  exit 1
+fi
 code=0
 if [[ -f $d/exit-codes ]]; then
   mapfile -t codes <"$d/exit-codes"
@@ -197,6 +205,11 @@ impl Sandbox {
         fs::write(self.secrets().join(name), text).unwrap();
     }
 
+    /// Call `n` of the stub waits for a TERM instead of exiting.
+    fn hang_on_call(&self, n: usize) {
+        fs::write(self.path(&format!("stub/hang.{n}")), "").unwrap();
+    }
+
     fn exit_codes(&self, codes: &[i32]) {
         let text: String = codes.iter().map(|c| format!("{c}\n")).collect();
         fs::write(self.path("stub/exit-codes"), text).unwrap();
@@ -205,8 +218,13 @@ impl Sandbox {
     /// `interpreter script` with a clean environment whose hooks all point into the sandbox.
     fn command(&self, interpreter: &str, script: &Path) -> Command {
         let mut cmd = Command::new(interpreter);
-        cmd.arg(script)
-            .current_dir(&self.root)
+        cmd.arg(script);
+        self.sandboxed(cmd)
+    }
+
+    /// `cmd` with a clean environment whose hooks all point into the sandbox.
+    fn sandboxed(&self, mut cmd: Command) -> Command {
+        cmd.current_dir(&self.root)
             .env_clear()
             .env("PATH", "/usr/local/bin:/usr/bin:/bin")
             .env("HOME", &self.root)
@@ -411,6 +429,7 @@ fn register_with_registration_token_passes_every_flag_from_values() {
         "--access-level=ref_protected",
     ]));
     assert_eq!(calls[0].args, expected);
+    assert_no_argument_holds(&calls, "reg-token");
     let env = &calls[0].env;
     assert_eq!(
         env.get("REGISTRATION_TOKEN").map(String::as_str),
@@ -451,31 +470,56 @@ fn register_with_false_and_empty_values_passes_no_optional_flags() {
     );
 }
 
+/// The settings a runner created in GitLab keeps there: gitlab-runner refuses them with its
+/// authentication token.
+const SERVER_SIDE_SETTINGS: &[&str] = &[
+    "RUNNER_TAG_LIST",
+    "REGISTER_LOCKED",
+    "REGISTER_RUN_UNTAGGED",
+    "REGISTER_ACCESS_LEVEL",
+    "REGISTER_MAXIMUM_TIMEOUT",
+    "REGISTER_PAUSED",
+    "REGISTER_MAINTENANCE_NOTE",
+];
+
+/// No argument of any call holds `secret` (a command line is readable by every process).
+fn assert_no_argument_holds(calls: &[Call], secret: &str) {
+    for call in calls {
+        assert!(
+            call.args.iter().all(|a| !a.contains(secret)),
+            "the token is on the command line: {:?}",
+            call.args
+        );
+    }
+}
+
 #[test]
-fn register_with_runner_token_uses_token_and_drops_legacy_settings() {
+fn register_with_runner_token_passes_it_in_the_environment_and_drops_server_settings() {
     let _guard = shared_processes();
     let sb = Sandbox::new("reg-token");
-    let data = render_data(FULL_VALUES);
-    let run = sb.register(
-        &data,
-        &[
-            ("CI_SERVER_TOKEN", "glrt-abc123"),
-            ("REGISTRATION_TOKEN", "legacy"),
-            ("RUNNER_TAG_LIST", "a,b"),
-            ("REGISTER_LOCKED", "true"),
-            ("RUNNER_EXECUTOR", "kubernetes"),
-        ],
-    );
+    // runners.tags, runUntagged and protected set: with a runner token, none reaches register
+    let data = render_data(&format!("{FULL_VALUES}  tags: a,b\n  locked: false\n"));
+    let mut env = vec![
+        ("CI_SERVER_TOKEN", "glrt-abc123"),
+        ("REGISTRATION_TOKEN", "legacy"),
+        ("RUNNER_EXECUTOR", "kubernetes"),
+    ];
+    env.extend(SERVER_SIDE_SETTINGS.iter().map(|var| (*var, "x")));
+    let run = sb.register(&data, &env);
     assert_eq!(run.code, Some(0), "{run:?}");
     let calls = sb.calls();
     assert_eq!(calls.len(), 1);
     let mut expected = strings(&["register", "--non-interactive"]);
     expected.extend(full_flags(&sb.scripts()));
-    expected.extend(strings(&["--token", "glrt-abc123"]));
     assert_eq!(calls[0].args, expected);
+    assert_no_argument_holds(&calls, "glrt-abc123");
     let env = &calls[0].env;
-    for var in ["REGISTRATION_TOKEN", "RUNNER_TAG_LIST", "REGISTER_LOCKED"] {
-        assert!(!env.contains_key(var), "{var} reached the runner: {env:?}");
+    assert_eq!(
+        env.get("CI_SERVER_TOKEN").map(String::as_str),
+        Some("glrt-abc123")
+    );
+    for var in SERVER_SIDE_SETTINGS.iter().chain(&["REGISTRATION_TOKEN"]) {
+        assert!(!env.contains_key(*var), "{var} reached the runner: {env:?}");
     }
     assert_eq!(
         env.get("RUNNER_EXECUTOR").map(String::as_str),
@@ -822,8 +866,10 @@ fn entrypoint_registers_then_runs_with_s3_credentials() {
         Some("reg-token")
     );
     assert!(!calls[0].env.contains_key("CI_SERVER_TOKEN"));
+    assert_no_argument_holds(&calls, "reg-token");
     assert_eq!(calls[1].args, strings(RUN_ARGS));
     let env = &calls[1].env;
+    assert!(!env.contains_key("REGISTRATION_TOKEN"));
     assert_eq!(
         env.get("CACHE_S3_ACCESS_KEY").map(String::as_str),
         Some("AKIA 123")
@@ -851,16 +897,16 @@ fn entrypoint_passes_the_runner_token_without_its_newline() {
     assert_eq!(run.code, Some(0), "{run:?}");
     let calls = sb.calls();
     assert_eq!(calls.len(), 2);
-    assert_eq!(
-        calls[0].args,
-        strings(&["register", "--non-interactive", "--token", "glrt-xyz"])
-    );
+    assert_eq!(calls[0].args, strings(&["register", "--non-interactive"]));
     assert_eq!(
         calls[0].env.get("CI_SERVER_TOKEN").map(String::as_str),
         Some("glrt-xyz")
     );
     assert!(!calls[0].env.contains_key("REGISTRATION_TOKEN"));
     assert_eq!(calls[1].args, strings(RUN_ARGS));
+    assert_no_argument_holds(&calls, "glrt-xyz");
+    // the runner's token is in config.toml once registered: `run` gets no token
+    assert!(!calls[1].env.contains_key("CI_SERVER_TOKEN"));
 }
 
 #[test]
@@ -873,11 +919,14 @@ fn entrypoint_prefers_the_runner_token_over_the_registration_token() {
     let run = run_entrypoint(&sb, &data);
     assert_eq!(run.code, Some(0), "{run:?}");
     let calls = sb.calls();
+    assert_eq!(calls[0].args, strings(&["register", "--non-interactive"]));
     assert_eq!(
-        calls[0].args,
-        strings(&["register", "--non-interactive", "--token", "glrt-new"])
+        calls[0].env.get("CI_SERVER_TOKEN").map(String::as_str),
+        Some("glrt-new")
     );
     assert!(!calls[0].env.contains_key("REGISTRATION_TOKEN"));
+    assert_no_argument_holds(&calls, "glrt-new");
+    assert_no_argument_holds(&calls, "legacy");
 }
 
 #[test]
@@ -1002,6 +1051,169 @@ fn entrypoint_passes_template_config_when_host_aliases_are_set() {
 }
 
 // ---------------------------------------------------------------------------------------------
+// entrypoint: signals (kubectl delete pod)
+
+/// Whether this machine can start a process as PID 1 of a new PID namespace (`unshare`, as
+/// root or with unprivileged user namespaces).
+fn pid_namespaces() -> bool {
+    static AVAILABLE: OnceLock<bool> = OnceLock::new();
+    *AVAILABLE.get_or_init(|| {
+        Command::new("unshare")
+            .args(UNSHARE)
+            .arg("true")
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .status()
+            .is_ok_and(|s| s.success())
+    })
+}
+
+const UNSHARE: &[&str] = &[
+    "--user",
+    "--map-root-user",
+    "--pid",
+    "--fork",
+    "--kill-child",
+];
+
+/// The pids of the processes of sandbox `sb` (those with its STUB_DIR in their environment).
+fn sandbox_processes(sb: &Sandbox) -> Vec<(u32, String)> {
+    let marker = format!("STUB_DIR={}", sb.path("stub").display());
+    let mut found = Vec::new();
+    for entry in fs::read_dir("/proc").unwrap().flatten() {
+        let Ok(pid) = entry.file_name().to_string_lossy().parse::<u32>() else {
+            continue;
+        };
+        let Ok(environ) = fs::read(entry.path().join("environ")) else {
+            continue;
+        };
+        if environ.split(|b| *b == 0).any(|kv| kv == marker.as_bytes()) {
+            let comm = fs::read_to_string(entry.path().join("comm")).unwrap_or_default();
+            found.push((pid, comm.trim_end().to_string()));
+        }
+    }
+    found
+}
+
+/// Polls `ready` for at most 5 s.
+fn wait_until(what: &str, mut ready: impl FnMut() -> bool) {
+    let start = Instant::now();
+    while !ready() {
+        assert!(start.elapsed() < Duration::from_secs(5), "never {what}");
+        std::thread::sleep(Duration::from_millis(10));
+    }
+}
+
+/// Runs the entrypoint as the container's PID 1 (in a new PID namespace when the machine
+/// allows it, where a signal without a handler is dropped as in a pod), waits until `phase`
+/// holds, sends TERM to it, and asserts that it ends within 5 s, by its own handler (exit
+/// code 143), leaving no process behind.
+fn entrypoint_ends_on_term(sb: &Sandbox, phase: &str, ready: impl Fn() -> bool) {
+    let script = sb.scripts().join("entrypoint");
+    let namespaced = pid_namespaces();
+    let cmd = if namespaced {
+        let mut cmd = Command::new("unshare");
+        cmd.args(UNSHARE).arg("bash").arg(&script);
+        cmd
+    } else {
+        let mut cmd = Command::new("bash");
+        cmd.arg(&script);
+        cmd
+    };
+    let mut cmd = sb.sandboxed(cmd);
+    cmd.env("CHART_REGISTER_DELAY", "60")
+        .stdout(Stdio::null())
+        .stderr(fs::File::create(sb.path("entrypoint.err")).unwrap());
+    let mut child = KillOnDrop(spawn(&mut cmd));
+    // the entrypoint: the child itself, or the first process of the new namespace
+    let pid = if namespaced {
+        let children = format!("/proc/{0}/task/{0}/children", child.0.id());
+        let mut pid = None;
+        wait_until("forked into the namespace", || {
+            pid = fs::read_to_string(&children)
+                .ok()
+                .and_then(|t| t.split_whitespace().next().map(str::to_string));
+            pid.is_some()
+        });
+        pid.unwrap()
+    } else {
+        child.0.id().to_string()
+    };
+    wait_until(phase, ready);
+    let sent = Instant::now();
+    let kill = Command::new("kill").args(["-TERM", &pid]).status().unwrap();
+    assert!(kill.success(), "{phase}: kill -TERM {pid}");
+    let status = wait_timeout(&mut child.0, Duration::from_secs(5)).unwrap_or_else(|| {
+        let err = fs::read_to_string(sb.path("entrypoint.err")).unwrap_or_default();
+        panic!("{phase}: the entrypoint did not end within 5 s of a TERM (namespaced: {namespaced})\n{err}")
+    });
+    let elapsed = sent.elapsed();
+    assert_eq!(
+        status.code(),
+        Some(143),
+        "{phase}: the entrypoint must end by its TERM handler"
+    );
+    // processes of a namespace end with its first one, but only eventually
+    let start = Instant::now();
+    loop {
+        let left = sandbox_processes(sb);
+        if left.is_empty() {
+            break;
+        }
+        assert!(
+            start.elapsed() < Duration::from_secs(3),
+            "{phase}: processes left behind: {left:?}"
+        );
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    assert!(elapsed < Duration::from_secs(5), "{phase}: {elapsed:?}");
+}
+
+#[test]
+fn entrypoint_ends_on_term_while_registering() {
+    let _guard = shared_processes();
+    let sb = Sandbox::new("term-register");
+    sb.install(&render_data(""));
+    sb.write_secret("runner-registration-token", "t");
+    sb.hang_on_call(1);
+    let hanging = sb.path("stub/call.1/hanging");
+    entrypoint_ends_on_term(&sb, "registering", || hanging.exists());
+    assert_eq!(sb.calls().len(), 1, "no `run` after a TERM");
+}
+
+#[test]
+fn entrypoint_ends_on_term_while_waiting_to_retry() {
+    let _guard = shared_processes();
+    let sb = Sandbox::new("term-retry");
+    sb.install(&render_data(""));
+    sb.write_secret("runner-registration-token", "t");
+    sb.exit_codes(&[1]);
+    // the registration failed once and sleeps 60 s before the next attempt
+    entrypoint_ends_on_term(&sb, "waiting to retry", || {
+        sb.path("stub/call.1/env").exists()
+            && sandbox_processes(&sb)
+                .iter()
+                .any(|(_, comm)| comm == "sleep")
+    });
+    assert_eq!(sb.calls().len(), 1, "no second attempt after a TERM");
+}
+
+#[test]
+fn entrypoint_ends_on_term_while_running() {
+    let _guard = shared_processes();
+    let sb = Sandbox::new("term-run");
+    sb.install(&render_data(""));
+    sb.write_secret("runner-registration-token", "t");
+    sb.hang_on_call(2);
+    let hanging = sb.path("stub/call.2/hanging");
+    entrypoint_ends_on_term(&sb, "running", || hanging.exists());
+    let calls = sb.calls();
+    assert_eq!(calls.len(), 2);
+    assert_eq!(calls[1].args, strings(RUN_ARGS));
+}
+
+// ---------------------------------------------------------------------------------------------
 // configure
 
 fn run_configure(sb: &Sandbox) -> Run {
@@ -1059,6 +1271,16 @@ fn configure_copies_projected_secrets_including_symlinks() {
         );
         assert_eq!(fs::read_to_string(&path).unwrap(), text, "{name}");
     }
+}
+
+#[test]
+fn configure_accepts_a_pod_without_projected_secrets() {
+    // no token and no runners.secret: the pod has no init-runner-secrets volume at all
+    let sb = Sandbox::new("configure-none");
+    fs::remove_dir(sb.path("init-secrets")).unwrap();
+    let run = run_configure(&sb);
+    assert_eq!(run.code, Some(0), "{run:?}");
+    assert_eq!(fs::read_dir(sb.secrets()).unwrap().count(), 0);
 }
 
 #[test]
@@ -1277,6 +1499,110 @@ fn config_template_holds_the_host_aliases() {
             (hostile_ip.to_string(), strings(&hostnames)),
             ("10.9.9.9".to_string(), vec![]),
         ]
+    );
+}
+
+/// The `[[runners.kubernetes.host_aliases]]` entries of a config.template.toml, as (ip,
+/// hostnames), checked to be the only content of the file.
+fn template_host_aliases(text: &str) -> Vec<(String, Vec<String>)> {
+    let doc: toml::Table = toml::from_str(text).unwrap_or_else(|e| panic!("{e}\n{text}"));
+    assert_eq!(doc.keys().collect::<Vec<_>>(), ["runners"], "{text}");
+    let runners = doc["runners"].as_array().expect("[[runners]]");
+    assert_eq!(runners.len(), 1, "{text}");
+    let kubernetes = runners[0]["kubernetes"]
+        .as_table()
+        .expect("[runners.kubernetes]");
+    assert_eq!(
+        kubernetes.keys().collect::<Vec<_>>(),
+        ["host_aliases"],
+        "{text}"
+    );
+    kubernetes["host_aliases"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| {
+            let a = a.as_table().unwrap();
+            assert_eq!(a.keys().collect::<Vec<_>>(), ["hostnames", "ip"], "{text}");
+            let names = a["hostnames"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|h| h.as_str().unwrap().to_string())
+                .collect();
+            (a["ip"].as_str().unwrap().to_string(), names)
+        })
+        .collect()
+}
+
+const MANAGER_AND_JOB_ALIASES: &str = r#"
+hostAliases:
+  - ip: "10.0.0.1"
+    hostnames: ["gitlab.intranet.example", "manager-only.example"]
+  - ip: "10.0.0.9"
+    hostnames: ["registry.intranet.example"]
+  - ip: "fd00::1"
+    hostnames: ["v6.example", "v6.example"]
+runners:
+  hostAliases:
+    - ip: "10.0.0.2"
+      hostnames: ["minio.intranet.example"]
+    - ip: "10.0.0.1"
+      hostnames: ["gitlab.intranet.example", "pages.intranet.example"]
+    - ip: "10.0.0.2"
+      hostnames: ["minio.intranet.example", "s3.intranet.example"]
+"#;
+
+#[test]
+fn config_template_merges_the_manager_host_aliases_when_asked() {
+    let values = format!("{MANAGER_AND_JOB_ALIASES}  hostAliasesFromManager: true\n");
+    let data = render_data(&values);
+    let got = template_host_aliases(&data["config.template.toml"]);
+    let entry = |ip: &str, names: &[&str]| (ip.to_string(), strings(names));
+    // runners.hostAliases first, then the manager's; one entry per ip, where it first appears,
+    // with its hostnames once each, in the order they first appear
+    assert_eq!(
+        got,
+        vec![
+            entry(
+                "10.0.0.2",
+                &["minio.intranet.example", "s3.intranet.example"]
+            ),
+            entry(
+                "10.0.0.1",
+                &[
+                    "gitlab.intranet.example",
+                    "pages.intranet.example",
+                    "manager-only.example"
+                ]
+            ),
+            entry("10.0.0.9", &["registry.intranet.example"]),
+            entry("fd00::1", &["v6.example"]),
+        ]
+    );
+    // and register-the-runner passes the template
+    assert!(data["register-the-runner"].contains("args+=(--template-config "));
+}
+
+#[test]
+fn config_template_has_only_the_job_host_aliases_by_default() {
+    for flag in ["", "  hostAliasesFromManager: false\n"] {
+        let data = render_data(&format!("{MANAGER_AND_JOB_ALIASES}{flag}"));
+        let got = template_host_aliases(&data["config.template.toml"]);
+        let ips: Vec<&str> = got.iter().map(|(ip, _)| ip.as_str()).collect();
+        assert_eq!(ips, ["10.0.0.2", "10.0.0.1"], "{flag}");
+    }
+    // the manager's entries alone reach job pods only with the flag
+    let manager_only = "hostAliases:\n  - {ip: 10.0.0.1, hostnames: [a.example]}\n";
+    let data = render_data(manager_only);
+    assert!(!data.contains_key("config.template.toml"));
+    assert!(!data["register-the-runner"].contains("--template-config"));
+    let data = render_data(&format!(
+        "{manager_only}runners:\n  hostAliasesFromManager: true\n"
+    ));
+    assert_eq!(
+        template_host_aliases(&data["config.template.toml"]),
+        vec![("10.0.0.1".to_string(), strings(&["a.example"]))]
     );
 }
 

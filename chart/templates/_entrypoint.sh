@@ -2,9 +2,29 @@
 # Starts the runner in the manager pod: installs the configuration, exports the cache and
 # runner credentials found in the secrets volume, registers the runner, then runs it.
 #
+# Signals: this script is the container's PID 1 until it execs the runner, and PID 1 gets no
+# signal it has no handler for. So TERM (kubectl delete pod), INT, QUIT and HUP are trapped:
+# the registration runs in the background (bash runs a trap only after a foreground command
+# ends, and `wait` returns at once), gets a TERM, and the script exits. Once it runs,
+# gitlab-runner is PID 1 and handles signals itself.
+#
 # CHART_SCRIPTS_DIR, CHART_SECRETS_DIR, CHART_CONFIG_DIR and CHART_RUNNER_ENTRYPOINT exist for
 # the chart's tests; in the pod they are unset and the paths below apply.
 set -eo pipefail
+
+stop() {
+  local child=$!
+  trap - TERM INT QUIT HUP
+  if [[ -n $child ]]; then
+    kill -TERM "$child" 2>/dev/null || true
+    wait "$child" 2>/dev/null || true
+  fi
+  exit "$1"
+}
+trap 'stop 143' TERM
+trap 'stop 130' INT
+trap 'stop 131' QUIT
+trap 'stop 129' HUP
 
 scripts_dir=${CHART_SCRIPTS_DIR:-/scripts}
 secrets_dir=${CHART_SECRETS_DIR:-/secrets}
@@ -46,8 +66,11 @@ if [[ -s $secrets_dir/runner-token ]]; then
   export CI_SERVER_TOKEN
 fi
 
-if ! bash "$scripts_dir/register-the-runner"; then
+bash "$scripts_dir/register-the-runner" &
+if ! wait "$!"; then
   exit 1
 fi
 
+# The runner's token is in config.toml now: the tokens leave the environment.
+unset REGISTRATION_TOKEN CI_SERVER_TOKEN
 exec "$runner" run --user=gitlab-runner --working-directory=/home/gitlab-runner

@@ -10,6 +10,14 @@
 {% set fullname = (Values.fullnameOverride if Values.fullnameOverride else Release.Name ~ "-" ~ name) | toString | trunc(63) | trimRight("-") %}
 {% set chart = (Chart.Name ~ "-" ~ Chart.Version) | replace("+", "_") | trunc(63) | trimRight("-") %}
 {% set secret_name = runners.secret | default(fullname) | toString %}
+{# The runner Secret exists when the chart renders it (a token is set) or runners.secret names one. #}
+{% set runner_secret_exists = Values.runnerRegistrationToken or Values.runnerToken or runners.secret %}
+{#
+  Hosts entries of job pods: runners.hostAliases, then (with runners.hostAliasesFromManager)
+  the manager pod's hostAliases. Entries with the same ip are merged into the first one; an ip
+  and a hostname of an ip appear once, in the order of their first appearance.
+#}
+{% set job_host_aliases_given = (runners.hostAliases or []) | list + ((Values.hostAliases or []) | list if runners.hostAliasesFromManager else []) %}
 {% set image = Values.image | default("gitlab/gitlab-runner:" ~ ("alpine-bleeding" if Chart.AppVersion == "bleeding" else "alpine-v" ~ Chart.AppVersion)) %}
 
 {# The four standard labels of every object but the HPA. #}

@@ -1,6 +1,8 @@
 //! Checking merged values: against the chart's JSON Schema (every problem, not only the first),
 //! then the rules a schema cannot say (`hpa.minReplicas <= maxReplicas`, object names after
-//! truncation, keys the chart cannot render without).
+//! truncation, keys the chart cannot render without, seccomp profiles), and the chart's
+//! warnings ([`Problem::warning`]: values that render, but not to a working runner, e.g. no
+//! runner token at all, or registration settings a runner token cannot carry).
 //!
 //! A problem names its values path and says what was expected and what was found; the value
 //! of a secret (see [`crate::diagnostic::is_secret_path`]) is never quoted.
@@ -29,6 +31,9 @@ pub struct Problem {
     /// Facts that explain the problem, e.g. the keys the mapping has. The same note is given
     /// to every unknown key of a mapping, for a report to print it once.
     pub notes: Vec<String>,
+    /// Not an error: the values render, but not to what was probably meant (a chart rule's
+    /// warning, e.g. no runner token at all).
+    pub warning: bool,
 }
 
 impl Problem {
@@ -40,6 +45,15 @@ impl Problem {
             message,
             help: None,
             notes: Vec::new(),
+            warning: false,
+        }
+    }
+
+    fn warning(path: Path, message: String, help: String) -> Problem {
+        Problem {
+            warning: true,
+            help: Some(help),
+            ..Problem::new(path, message)
         }
     }
 
@@ -542,6 +556,8 @@ fn chart_rules(values: &Json, release: &Release, kube: KubeVersion, out: &mut Ve
             ));
         }
     }
+    seccomp_profiles(values, out);
+    runner_tokens(values, out);
     // The object names: fullname as the templates compute it, then cut to 63 characters.
     let text = |key: &str| {
         values
@@ -602,5 +618,211 @@ fn nul_characters(value: &Json, at: &mut Path, out: &mut Vec<Problem>) {
             }
         }
         _ => {}
+    }
+}
+
+/// The seccomp profiles of the pod and the containers: a Localhost profile names its file,
+/// and only a Localhost profile does.
+fn seccomp_profiles(values: &Json, out: &mut Vec<Problem>) {
+    for parent in ["securityContext", "containerSecurityContext"] {
+        let Some(profile) = values
+            .get(parent)
+            .and_then(|c| c.get("seccompProfile"))
+            .filter(|p| p.is_object())
+        else {
+            continue;
+        };
+        let at = Path::default()
+            .child_key(parent)
+            .child_key("seccompProfile");
+        let localhost = profile.get("type").and_then(Json::as_str) == Some("Localhost");
+        let file = profile
+            .get("localhostProfile")
+            .and_then(Json::as_str)
+            .is_some_and(|f| !f.is_empty());
+        if profile.get("type").is_none_or(Json::is_null) {
+            out.push(Problem::new(
+                at.child_key("type"),
+                "missing: a seccomp profile needs its type (RuntimeDefault, Localhost or Unconfined)"
+                    .to_string(),
+            ));
+        } else if localhost && !file {
+            out.push(Problem::new(
+                at.child_key("localhostProfile"),
+                "missing: a seccomp profile of type Localhost names its file in localhostProfile"
+                    .to_string(),
+            ));
+        } else if !localhost && file {
+            out.push(Problem::new(
+                at.child_key("localhostProfile"),
+                "is only for a seccomp profile of type Localhost".to_string(),
+            ));
+        }
+    }
+}
+
+/// Environment variables of `gitlab-runner register` for the settings a runner created in
+/// GitLab keeps there (refused with its authentication token), and what they set.
+const SERVER_SIDE_REGISTER_ENV: &[(&str, &str)] = &[
+    ("RUNNER_TAG_LIST", "tags"),
+    ("REGISTER_LOCKED", "locking to projects"),
+    ("REGISTER_RUN_UNTAGGED", "choice to run untagged jobs"),
+    (
+        "REGISTER_ACCESS_LEVEL",
+        "access level (protected branches only)",
+    ),
+    ("REGISTER_MAXIMUM_TIMEOUT", "maximum job timeout"),
+    ("REGISTER_PAUSED", "paused state"),
+    ("REGISTER_MAINTENANCE_NOTE", "maintenance note"),
+];
+
+/// The values under `runners` that set such a setting, and what they set.
+const SERVER_SIDE_VALUES: &[(&str, &str)] = &[
+    ("tags", "tags"),
+    ("locked", "locking to projects"),
+    ("runUntagged", "choice to run untagged jobs"),
+    ("protected", "access level (protected branches only)"),
+];
+
+/// Warnings about the runner's token: none at all (the runner could never register), or a
+/// runner token with registration settings that only a registration token can carry.
+fn runner_tokens(values: &Json, out: &mut Vec<Problem>) {
+    let set = |v: Option<&Json>| v.is_some_and(|v| !v.is_null() && v != "" && v != false);
+    let runners = values.get("runners");
+    let token = set(values.get("runnerToken"));
+    let registration_token = set(values.get("runnerRegistrationToken"));
+    let secret = set(runners.and_then(|r| r.get("secret")));
+    if !token && !registration_token && !secret {
+        let path = if values.get("runnerRegistrationToken").is_some() {
+            "runnerRegistrationToken"
+        } else {
+            "runnerToken"
+        };
+        out.push(Problem::warning(
+            Path::default().child_key(path),
+            "no runner token is set: the runner pod starts, cannot register with GitLab, and exits"
+                .to_string(),
+            "set runnerToken (the glrt-... authentication token of a runner created in GitLab) or runnerRegistrationToken, or name an existing Secret that holds them with runners.secret".to_string(),
+        ));
+    }
+    if !token {
+        return;
+    }
+    let mut ignored: Vec<(Path, &str)> = Vec::new();
+    for (key, what) in SERVER_SIDE_VALUES {
+        let value = runners.and_then(|r| r.get(*key));
+        if value.is_some_and(|v| !v.is_null() && v != "") {
+            ignored.push((Path::default().child_key("runners").child_key(*key), *what));
+        }
+    }
+    for (i, item) in values
+        .get("envVars")
+        .and_then(Json::as_array)
+        .into_iter()
+        .flatten()
+        .enumerate()
+    {
+        let name = item.get("name").and_then(Json::as_str).unwrap_or_default();
+        if let Some((_, what)) = SERVER_SIDE_REGISTER_ENV.iter().find(|(n, _)| *n == name) {
+            ignored.push((Path::default().child_key("envVars").child_index(i), *what));
+        }
+    }
+    for (path, what) in ignored {
+        out.push(Problem::warning(
+            path,
+            format!("not applied: a runner that registers with runnerToken (created in GitLab, glrt-...) has its {what} set in GitLab, and gitlab-runner refuses it at registration, so the chart leaves it out"),
+            format!("set the {what} in GitLab, in the runner's settings (Settings > CI/CD > Runners, edit the runner), and remove it from the values"),
+        ));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The chart rules' problems for `yaml` merged over the chart defaults, as
+    /// (path, warning) pairs.
+    fn rule_problems(yaml: &str) -> Vec<(String, bool)> {
+        let user: serde_yaml::Mapping = serde_yaml::from_str(yaml).unwrap();
+        let chart = crate::Chart::builtin();
+        let (merged, _) =
+            crate::values::merge::coalesce(user, chart.default_values(), "gitlab-runner");
+        let checker = Checker::new(super::super::values_schema(), true).unwrap();
+        checker
+            .check(&merged, &Release::default(), crate::KubeVersion::DEFAULT)
+            .into_iter()
+            .map(|p| (p.path.to_string(), p.warning))
+            .collect()
+    }
+
+    fn warning(path: &str) -> (String, bool) {
+        (path.to_string(), true)
+    }
+
+    #[test]
+    fn no_token_at_all_is_a_warning() {
+        assert_eq!(rule_problems("{}"), [warning("runnerToken")]);
+        assert_eq!(
+            rule_problems("runnerRegistrationToken: ''\nrunnerToken: ''"),
+            [warning("runnerRegistrationToken")]
+        );
+        for yaml in [
+            "runnerToken: glrt-x",
+            "runnerRegistrationToken: r",
+            "runners: {secret: existing}",
+        ] {
+            assert_eq!(rule_problems(yaml), [], "{yaml}");
+        }
+    }
+
+    #[test]
+    fn server_side_settings_with_a_runner_token_are_warnings() {
+        let settings =
+            "runners: {tags: 'a,b', runUntagged: false, protected: true, locked: true}\n\
+                        envVars: [{name: REGISTER_PAUSED, value: 'true'}, {name: OTHER, value: x}]";
+        assert_eq!(
+            rule_problems(&format!("runnerToken: glrt-x\n{settings}")),
+            [
+                warning("envVars[0]"),
+                warning("runners.locked"),
+                warning("runners.protected"),
+                warning("runners.runUntagged"),
+                warning("runners.tags"),
+            ]
+        );
+        // the registration flow takes them
+        assert_eq!(
+            rule_problems(&format!("runnerRegistrationToken: r\n{settings}")),
+            []
+        );
+        // unset or empty: nothing to warn about
+        assert_eq!(
+            rule_problems("runnerToken: glrt-x\nrunners: {tags: '', locked: null}"),
+            []
+        );
+    }
+
+    #[test]
+    fn seccomp_profiles_name_a_file_exactly_for_localhost() {
+        let token = "runnerToken: t\n";
+        for (profile, expected) in [
+            ("{type: RuntimeDefault}", None),
+            ("{type: Localhost, localhostProfile: p.json}", None),
+            ("{type: Localhost}", Some("localhostProfile")),
+            (
+                "{type: Unconfined, localhostProfile: p.json}",
+                Some("localhostProfile"),
+            ),
+            ("{localhostProfile: p.json}", Some("type")),
+        ] {
+            for parent in ["securityContext", "containerSecurityContext"] {
+                let got = rule_problems(&format!("{token}{parent}: {{seccompProfile: {profile}}}"));
+                let expected: Vec<(String, bool)> = expected
+                    .map(|key| (format!("{parent}.seccompProfile.{key}"), false))
+                    .into_iter()
+                    .collect();
+                assert_eq!(got, expected, "{parent}: {profile}");
+            }
+        }
     }
 }

@@ -216,6 +216,9 @@ pub struct ChartValues {
     pub runners: Option<Runners>,
     /// The security context of the runner manager pod.
     pub security_context: Option<SecurityContext>,
+    /// The security context of both containers of the runner manager pod (the `configure`
+    /// init container and the runner). An extension of this chart.
+    pub container_security_context: Option<ContainerSecurityContext>,
     /// Resource requests and limits of the runner manager containers.
     pub resources: Option<Resources>,
     /// Affinity of the runner manager pod (a Kubernetes Affinity object).
@@ -322,6 +325,9 @@ pub struct Runners {
     /// Hosts entries of job pods (written to the runner configuration as
     /// [[runners.kubernetes.host_aliases]]). An extension of this chart.
     pub host_aliases: Option<Vec<HostAlias>>,
+    /// Give job pods the top-level `hostAliases` (those of the runner manager pod) too, merged
+    /// with `runners.hostAliases`. An extension of this chart.
+    pub host_aliases_from_manager: Option<bool>,
 }
 
 /// The distributed cache.
@@ -384,6 +390,65 @@ pub struct SecurityContext {
     /// The group that owns mounted volumes.
     #[schemars(range(min = 0, max = 2147483647))]
     pub fs_group: Option<i64>,
+    /// Refuse to start a container whose user is root (uid 0). An extension of this chart.
+    pub run_as_non_root: Option<bool>,
+    /// The seccomp profile of the pod's containers. An extension of this chart.
+    pub seccomp_profile: Option<SeccompProfile>,
+}
+
+/// A seccomp profile.
+#[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "camelCase", default)]
+pub struct SeccompProfile {
+    /// RuntimeDefault (the container runtime's profile), Localhost or Unconfined.
+    #[serde(rename = "type")]
+    pub kind: Option<SeccompProfileType>,
+    /// With type Localhost: the profile's path, relative to the kubelet's seccomp directory.
+    pub localhost_profile: Option<String>,
+}
+
+/// The kind of a seccomp profile.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, JsonSchema)]
+#[allow(missing_docs)]
+pub enum SeccompProfileType {
+    RuntimeDefault,
+    Localhost,
+    Unconfined,
+}
+
+/// The security context of a container (the fields that matter for the runner manager).
+#[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "camelCase", default)]
+pub struct ContainerSecurityContext {
+    /// Whether a process may gain more privileges than its parent (setuid binaries).
+    pub allow_privilege_escalation: Option<bool>,
+    /// Linux capabilities to add and drop.
+    pub capabilities: Option<Capabilities>,
+    /// Run the container privileged.
+    pub privileged: Option<bool>,
+    /// Mount the container's root filesystem read-only. The chart then gives the runner
+    /// writable in-memory volumes for what it writes: /home/gitlab-runner and /tmp.
+    pub read_only_root_filesystem: Option<bool>,
+    /// Refuse to start the container if its user is root (uid 0).
+    pub run_as_non_root: Option<bool>,
+    /// The user the container runs as.
+    #[schemars(range(min = 0, max = 2147483647))]
+    pub run_as_user: Option<i64>,
+    /// The primary group of the container's processes.
+    #[schemars(range(min = 0, max = 2147483647))]
+    pub run_as_group: Option<i64>,
+    /// The seccomp profile of the container.
+    pub seccomp_profile: Option<SeccompProfile>,
+}
+
+/// Linux capabilities of a container.
+#[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "camelCase", default)]
+pub struct Capabilities {
+    /// Capabilities to add (e.g. NET_BIND_SERVICE).
+    pub add: Option<Vec<String>>,
+    /// Capabilities to drop (e.g. ALL).
+    pub drop: Option<Vec<String>>,
 }
 
 /// Resource requests and limits of a container.

@@ -97,7 +97,8 @@ const SCRIPT_KEYS: &[&str] = &[
 /// do better" (a null env value or null annotations in the reference are `""` or absent in
 /// ours). Returns every difference, one per line, as `path: explanation`.
 pub fn differences(reference: &str, ours: &str) -> Vec<String> {
-    let reference = parse_stream(reference);
+    let mut reference = parse_stream(reference);
+    drop_projections_of_missing_runner_secret(&mut reference);
     let ours = parse_stream(ours);
     let mut diffs = Vec::new();
     let ref_ids: Vec<String> = reference.iter().map(|d| id(&d.value)).collect();
@@ -120,6 +121,51 @@ pub fn differences(reference: &str, ours: &str) -> Vec<String> {
         compare(&id(&r.value), &r.value, &o.value, &mut diffs);
     }
     diffs
+}
+
+/// Where we do better: without a token the official chart renders no Secret but its pod still
+/// projects the chart's Secret (named like the Deployment), so the pod never starts; ours
+/// projects only Secrets that exist, and drops the `init-runner-secrets` volume (and its mount)
+/// when nothing is left to project. This applies the same to the reference.
+fn drop_projections_of_missing_runner_secret(docs: &mut [Doc]) {
+    let secrets: Vec<String> = docs
+        .iter()
+        .filter(|d| d.value["kind"] == "Secret")
+        .filter_map(|d| d.value["metadata"]["name"].as_str().map(str::to_string))
+        .collect();
+    for doc in docs.iter_mut().filter(|d| d.value["kind"] == "Deployment") {
+        let Some(name) = doc.value["metadata"]["name"].as_str().map(str::to_string) else {
+            continue;
+        };
+        if secrets.contains(&name) {
+            continue;
+        }
+        let spec = &mut doc.value["spec"]["template"]["spec"];
+        let mut volume_gone = false;
+        if let Some(volumes) = spec["volumes"].as_sequence_mut() {
+            for volume in volumes.iter_mut() {
+                if volume["name"] != "init-runner-secrets" {
+                    continue;
+                }
+                if let Some(sources) = volume["projected"]["sources"].as_sequence_mut() {
+                    sources.retain(|s| s["secret"]["name"].as_str() != Some(name.as_str()));
+                    volume_gone = sources.is_empty();
+                }
+            }
+            if volume_gone {
+                volumes.retain(|v| v["name"] != "init-runner-secrets");
+            }
+        }
+        if volume_gone {
+            if let Some(containers) = spec["initContainers"].as_sequence_mut() {
+                for container in containers {
+                    if let Some(mounts) = container["volumeMounts"].as_sequence_mut() {
+                        mounts.retain(|m| m["name"] != "init-runner-secrets");
+                    }
+                }
+            }
+        }
+    }
 }
 
 fn compare(path: &str, reference: &Value, ours: &Value, diffs: &mut Vec<String>) {
