@@ -4,7 +4,8 @@
 //! Every values file of the tests — `tests/golden/*/values.yaml` (with the release, namespace
 //! and schema switch of its `options.yaml`; its `kubeVersion` is ignored since every version is
 //! rendered), `values/*.yaml`, `tests/fixtures/reference/*.values.yaml` and
-//! `tests/fixtures/official-default-values.yaml` — is rendered for every Kubernetes minor
+//! `tests/fixtures/official-default-values.yaml`, and `tests/k8s_types/edge-values.yaml` (values
+//! at the edges of the schema for fields that reach Kubernetes objects) — is rendered for every Kubernetes minor
 //! version from 1.20 to the newest one the typed API structs model ([`NEWEST_MINOR`], the
 //! `latest` feature of the `k8s-openapi` dev-dependency; the library's default version must not
 //! be newer). Every object is then:
@@ -195,9 +196,9 @@ fn check_typed(entry: &Typed, object: &Json) -> Result<Checked, Vec<String>> {
 /// True if `rendered` and `typed` (its typed round trip) are the same value. The only
 /// normalisation:
 ///
-/// - A resource quantity written as a YAML number (`cpu: 1`, `memory: 0.5`): `k8s-openapi`'s
-///   `Quantity` keeps the number's decimal text and serializes it back as a JSON string. The API
-///   server accepts both forms (`resource.Quantity` unmarshals a JSON number as a quantity).
+/// - A resource quantity written as a YAML number (`cpu: 1`, `memory: 1.5`, as in
+///   `tests/k8s_types/edge-values.yaml`): `k8s-openapi`'s `Quantity` keeps the number's decimal
+///   text and serializes it back as a JSON string. The API server accepts both forms (`resource.Quantity` unmarshals a JSON number as a quantity).
 ///   This cannot hide a mistyped field: every other string field of the structs refuses a number
 ///   at deserialization, and `IntOrString` keeps a number a number.
 ///
@@ -346,7 +347,10 @@ fn inputs() -> Vec<Input> {
     let others = [
         files_ending("values", ".yaml"),
         files_ending("tests/fixtures/reference", ".values.yaml"),
-        vec![Path::new(ROOT).join("tests/fixtures/official-default-values.yaml")],
+        vec![
+            Path::new(ROOT).join("tests/fixtures/official-default-values.yaml"),
+            Path::new(ROOT).join("tests/k8s_types/edge-values.yaml"),
+        ],
     ];
     for path in others.iter().flatten() {
         inputs.push(input(path, default_options()));
@@ -489,7 +493,7 @@ fn every_rendered_object_is_a_well_typed_kubernetes_object_for_every_version() {
         Renderer::new(Chart::builtin()).unwrap(),
     ];
     let inputs = inputs();
-    assert!(inputs.len() >= 38, "only {} values files", inputs.len());
+    assert!(inputs.len() >= 39, "only {} values files", inputs.len());
     // Two threads: the machine has two cores, and each values file is independent.
     let (first, second) = inputs.split_at(inputs.len() / 2);
     let run = |inputs: &[Input]| -> Vec<(String, Findings)> {
