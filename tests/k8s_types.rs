@@ -470,3 +470,32 @@ fn versions_are_listed_as_ranges() {
     );
     assert_eq!(versions(&set(&[37])), "1.37");
 }
+
+/// The shell chart (`Chart::shell()`): every golden case of `tests/golden-shell`, rendered for
+/// every Kubernetes version, gives well-typed objects.
+#[test]
+fn the_shell_chart_renders_well_typed_objects_for_every_version() {
+    use gitlab_runner_chart::{Chart, Release, RenderOptions, UserValues};
+    let renderer = Renderer::new(Chart::shell()).unwrap();
+    let mut checked = 0;
+    for dir in support::case_dirs(&format!("{ROOT}/tests/golden-shell")) {
+        let text = std::fs::read_to_string(dir.join("values.yaml")).unwrap();
+        let mut values = UserValues::new();
+        values.add_yaml("values.yaml", &text).unwrap();
+        for minor in 20..=37 {
+            let options = RenderOptions::new(Release::new("ci", "gitlab").unwrap())
+                .with_kube_version(KubeVersion::new(1, minor, 0));
+            let manifests = renderer
+                .render(&values, &options)
+                .unwrap_or_else(|e| panic!("{}: {e}", dir.display()));
+            for manifest in &manifests {
+                let object: Json = serde_yaml::from_str(manifest.content()).unwrap();
+                if let Err(problems) = check_object(&object, minor) {
+                    panic!("{} (1.{minor}): {problems:?}", dir.display());
+                }
+                checked += 1;
+            }
+        }
+    }
+    assert!(checked >= 5 * 18 * 2, "{checked}");
+}
