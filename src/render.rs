@@ -142,7 +142,7 @@ impl Renderer {
             .collect();
         if let Some(checker) = &self.checker {
             for problem in checker.check(&merged, &options.release) {
-                let severity = if problem.unknown_key && !options.strict {
+                let severity = if problem.warning || (problem.unknown_key && !options.strict) {
                     Severity::Warning
                 } else {
                     Severity::Error

@@ -644,7 +644,7 @@ fn metric(v2: bool) -> S {
 
 /// `hpa`: minReplicas ≤ maxReplicas (1 when not set).
 fn hpa(v2: bool) -> S {
-    let replicas = prop_oneof![4 => 1u32..=1000, 1 => 1u32..=u32::MAX];
+    let replicas = prop_oneof![4 => 1u32..=1000, 1 => 1u32..=2_147_483_647];
     // 0: absent, 1: null, 2: a number
     let given = || prop_oneof![Just(0u8), Just(1u8), Just(2u8), Just(2u8)];
     (
@@ -1771,8 +1771,14 @@ fn check_typed_model(case: &Case) {
         Some(Value::Sequence(items)) => items.len(),
         _ => 0,
     };
-    assert_eq!(typed.concurrent, u64_at(&["concurrent"]));
-    assert_eq!(typed.check_interval, u64_at(&["checkInterval"]));
+    assert_eq!(
+        typed.concurrent.and_then(|c| c.as_u64()),
+        u64_at(&["concurrent"])
+    );
+    assert_eq!(
+        typed.check_interval.and_then(|c| c.as_u64()),
+        u64_at(&["checkInterval"])
+    );
     let runners = typed.runners.unwrap_or_default();
     assert_eq!(
         runners.tags.as_deref(),
@@ -1784,11 +1790,11 @@ fn check_typed_model(case: &Case) {
     assert_eq!(env_vars_len, len_at(&["envVars"]));
     let hpa = typed.hpa.unwrap_or_default();
     assert_eq!(
-        hpa.min_replicas.map(u64::from),
+        hpa.min_replicas.and_then(|r| r.as_u64()),
         u64_at(&["hpa", "minReplicas"])
     );
     assert_eq!(
-        hpa.max_replicas.map(u64::from),
+        hpa.max_replicas.and_then(|r| r.as_u64()),
         u64_at(&["hpa", "maxReplicas"])
     );
 }
