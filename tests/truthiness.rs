@@ -13,6 +13,8 @@
 //!   each as JSON; and the values paths we warn about (numbers given as text).
 //! - [`SAME_AS_NOT_SET`]: values that Helm renders byte for byte as the base values alone.
 //! - [`SAME_AS_NUMBER`]: numbers given as text that Helm renders byte for byte as the numbers.
+//! - [`SAME_AS_FALSE`]: booleans given as `""`, which Helm renders byte for byte as `false`
+//!   (`runners.locked: ""` too: the key is there, and empty).
 
 use gitlab_runner_chart::{Chart, Release, RenderOptions, Renderer, Severity, UserValues};
 use serde_json::Value as Json;
@@ -619,6 +621,22 @@ const SAME_AS_NUMBER: &[(&str, &str)] = &[
     ("hpa: {minReplicas: \"2\", maxReplicas: \"4\", metrics: [{type: Resource, resource: {name: cpu, targetAverageUtilization: 50}}]}", "hpa: {minReplicas: 2, maxReplicas: 4, metrics: [{type: Resource, resource: {name: cpu, targetAverageUtilization: 50}}]}"),
 ];
 
+/// Booleans given as `""`: Helm renders them as with `false` in their place.
+const SAME_AS_FALSE: &[&str] = &[
+    "runners: {cache: {cacheType: s3, cacheShared: \"\", s3CacheInsecure: \"\"}}",
+    "metrics: {enabled: \"\"}",
+    "rbac: {create: \"\", clusterWideAccess: \"\"}",
+    "rbac: {create: true, clusterWideAccess: \"\"}",
+    "runners: {locked: \"\", runUntagged: \"\", protected: \"\", privileged: \"\"}",
+    "unregisterRunners: \"\"",
+];
+
+/// `--set key=` gives the empty string; Helm renders these as the values file below.
+const SET_EMPTY: (&str, &str) = (
+    "runners.privileged=,rbac.create=,runners.namespace=,runners.outputLimit=,certsSecretName=",
+    "runners: {privileged: false, namespace: \"\", outputLimit: \"\"}\nrbac: {create: false}\ncertsSecretName: \"\"\n",
+);
+
 struct Rendered {
     text: String,
     objects: Vec<Json>,
@@ -626,6 +644,10 @@ struct Rendered {
 }
 
 fn render(values: &str, set_string: &[&str]) -> Result<Rendered, String> {
+    render_with(values, &[], set_string)
+}
+
+fn render_with(values: &str, set: &[&str], set_string: &[&str]) -> Result<Rendered, String> {
     static RENDERER: std::sync::LazyLock<Renderer> =
         std::sync::LazyLock::new(|| Renderer::new(Chart::builtin()).expect("the builtin chart"));
     let renderer = &*RENDERER;
@@ -634,6 +656,9 @@ fn render(values: &str, set_string: &[&str]) -> Result<Rendered, String> {
         .map_err(|e| e.to_string())?;
     user.add_yaml("case.yaml", values)
         .map_err(|e| e.to_string())?;
+    for expr in set {
+        user.set(expr).map_err(|e| e.to_string())?;
+    }
     for expr in set_string {
         user.set_string(expr).map_err(|e| e.to_string())?;
     }
@@ -760,6 +785,21 @@ fn numbers_given_as_text_render_as_the_numbers() {
         assert!(!as_text.warnings.is_empty(), "{text}: no warning");
         assert!(as_number.warnings.is_empty(), "{number}");
     }
+}
+
+#[test]
+fn empty_booleans_render_as_false() {
+    for values in SAME_AS_FALSE {
+        let empty = render(values, &[]).unwrap_or_else(|e| panic!("{values}: {e}"));
+        let with_false = values.replace("\"\"", "false");
+        let as_false = render(&with_false, &[]).unwrap_or_else(|e| panic!("{with_false}: {e}"));
+        assert_eq!(empty.text, as_false.text, "{values}");
+        assert!(empty.warnings.is_empty(), "{values}");
+    }
+    let (set, values) = SET_EMPTY;
+    let with_set = render_with("{}", &[set], &[]).unwrap();
+    assert_eq!(with_set.text, render(values, &[]).unwrap().text);
+    assert_ne!(with_set.text, render("{}", &[]).unwrap().text);
 }
 
 /// Where Helm's output would be broken or refused by Kubernetes, the values are refused, with

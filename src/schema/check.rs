@@ -187,6 +187,16 @@ impl Checker {
                 });
                 out.push(problem);
             }
+            Kind::Enum { options } if is_flag(options) => {
+                // a boolean that may be empty: told as a boolean, with the YAML hints
+                let expected = "a boolean (true or false)";
+                let mut problem = Problem::new(
+                    path,
+                    format!("expected {expected}, found {}", describe(found, secret)),
+                );
+                problem.help = yaml11_hint(found, expected);
+                out.push(problem);
+            }
             Kind::Enum { options } => {
                 let choices: Vec<String> = options
                     .as_array()
@@ -284,6 +294,9 @@ impl Checker {
 
     fn expected_types(&self, path: &Path) -> String {
         let schema = self.schema_at(path);
+        if schema.and_then(|s| s.get("enum")).is_some_and(is_flag) {
+            return "a boolean (true or false)".to_string();
+        }
         if schema
             .and_then(|s| s.get("format"))
             .and_then(Json::as_str)
@@ -341,6 +354,13 @@ impl Checker {
             Some(format!("known keys here: {}", sorted.join(", ")))
         }
     }
+}
+
+/// The enum of a boolean that may also be empty (`[true, false, ""]`, and null when optional).
+fn is_flag(options: &Json) -> bool {
+    options
+        .as_array()
+        .is_some_and(|o| o.contains(&Json::Bool(true)) && o.contains(&Json::Bool(false)))
 }
 
 /// "is not of type null": the failed branch of an optional value's `anyOf: [T, null]`.

@@ -148,6 +148,23 @@ macro_rules! whole_number_accessor {
 whole_number_accessor!(Count, OptionalCount, ReplicaCount);
 
 newtype_schema!(
+    /// A boolean; `""` is false, as Go templates read it (`{{ if .Values.rbac.create }}`).
+    /// A quoted "true" or "false" is refused: Helm reads both as true.
+    Flag(serde_json::Value) => {
+        "type": ["boolean", "string"],
+        "enum": [true, false, ""],
+        "description": "true or false; empty is the same as false."
+    }
+);
+
+impl Flag {
+    /// The value as the chart reads it: `""` is false.
+    pub fn is_true(&self) -> bool {
+        self.0 == serde_json::Value::Bool(true)
+    }
+}
+
+newtype_schema!(
     /// A string, number or boolean, used as text (environment values, annotation values).
     Scalar(serde_json::Value) => { "type": ["string", "number", "boolean"] }
 );
@@ -267,8 +284,8 @@ pub struct ChartValues {
     pub runner_registration_token: Option<String>,
     /// The token of a registered runner, e.g. an authentication token `glrt-...`.
     pub runner_token: Option<String>,
-    /// Unregister all runners before the manager pod terminates.
-    pub unregister_runners: Option<bool>,
+    /// Unregister all runners before the manager pod terminates (empty: false).
+    pub unregister_runners: Option<Flag>,
     /// Seconds Kubernetes waits for running jobs when the runner pod stops (empty: Kubernetes'
     /// default, 30).
     pub termination_grace_period_seconds: Option<OptionalCount>,
@@ -321,14 +338,15 @@ pub struct ChartValues {
 #[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields, rename_all = "camelCase", default)]
 pub struct Rbac {
-    /// Create a ServiceAccount, a Role (or ClusterRole) and its binding.
-    pub create: Option<bool>,
+    /// Create a ServiceAccount, a Role (or ClusterRole) and its binding (empty: false).
+    pub create: Option<Flag>,
     /// Resources the runner may act on (default all: "*").
     pub resources: Option<Vec<String>>,
     /// Verbs the runner may use (default all: "*").
     pub verbs: Option<Vec<String>>,
-    /// Grant the permissions cluster-wide (ClusterRole) instead of in the release namespace.
-    pub cluster_wide_access: Option<bool>,
+    /// Grant the permissions cluster-wide (ClusterRole) instead of in the release namespace
+    /// (empty: false).
+    pub cluster_wide_access: Option<Flag>,
     /// The ServiceAccount of the manager pod when rbac.create is false (empty: the namespace's
     /// default ServiceAccount).
     pub service_account_name: Option<OptionalObjectName>,
@@ -340,8 +358,8 @@ pub struct Rbac {
 #[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields, rename_all = "camelCase", default)]
 pub struct Metrics {
-    /// Listen on :9252 and annotate the pod for Prometheus.
-    pub enabled: Option<bool>,
+    /// Listen on :9252 and annotate the pod for Prometheus (empty: false).
+    pub enabled: Option<Flag>,
 }
 
 /// The pods of CI jobs (and how the runner registers).
@@ -356,16 +374,16 @@ pub struct Runners {
     pub image_pull_policy: Option<JobPullPolicy>,
     /// Concurrent requests for new jobs (0 or empty: 1).
     pub request_concurrency: Option<OptionalCount>,
-    /// Lock the runner to its project (default true).
-    pub locked: Option<bool>,
+    /// Lock the runner to its project (default true; empty: false).
+    pub locked: Option<Flag>,
     /// Comma-separated tags of the runner.
     pub tags: Option<String>,
-    /// Run jobs without tags.
-    pub run_untagged: Option<bool>,
-    /// Run only jobs of protected branches and tags.
-    pub protected: Option<bool>,
-    /// Run job containers privileged (needed for docker:dind).
-    pub privileged: Option<bool>,
+    /// Run jobs without tags (empty: false).
+    pub run_untagged: Option<Flag>,
+    /// Run only jobs of protected branches and tags (empty: false).
+    pub protected: Option<Flag>,
+    /// Run job containers privileged (needed for docker:dind; empty: false).
+    pub privileged: Option<Flag>,
     /// The Secret holding runner-registration-token and runner-token (empty: the chart's own).
     pub secret: Option<OptionalObjectName>,
     /// Namespace of job pods (default and empty: the release namespace).
@@ -409,16 +427,16 @@ pub struct Cache {
     pub cache_path: Option<String>,
     /// The path prefix under its old name (used when cachePath is not set).
     pub s3_cache_path: Option<String>,
-    /// Share the cache between runners.
-    pub cache_shared: Option<bool>,
+    /// Share the cache between runners (empty: false).
+    pub cache_shared: Option<Flag>,
     /// S3 endpoint (`host[:port]`).
     pub s3_server_address: Option<String>,
     /// S3 bucket.
     pub s3_bucket_name: Option<String>,
     /// S3 region.
     pub s3_bucket_location: Option<String>,
-    /// Use plain HTTP for S3.
-    pub s3_cache_insecure: Option<bool>,
+    /// Use plain HTTP for S3 (empty: false).
+    pub s3_cache_insecure: Option<Flag>,
     /// The Secret with the cache credentials (empty: none for s3, `s3access` for gcs).
     pub secret_name: Option<OptionalObjectName>,
     /// GCS bucket.
