@@ -841,6 +841,10 @@ fn what_helm_would_render_broken_is_refused() {
         ),
         ("resources: {limits: {cpu: \"\"}}", "resources.limits.cpu"),
         (
+            "resources: {requests: {memory: -1}}",
+            "resources.requests.memory",
+        ),
+        (
             "runners: {imagePullSecrets: [\"\"]}",
             "runners.imagePullSecrets[0]",
         ),

@@ -50,10 +50,14 @@ formatted!(
     HttpUrl: String, "string", "http-url-or-empty",
     "An absolute http:// or https:// URL; empty is the same as not set."
 );
-formatted!(
+newtype_schema!(
     /// A Kubernetes resource quantity (`500m`, `2`, `1Gi`), passed to Kubernetes as is.
-    Quantity: serde_json::Value, ["string", "number"], "k8s-quantity",
-    "A Kubernetes quantity, e.g. 500m, 2, 1.5, 256Mi, 1Gi."
+    Quantity(serde_json::Value) => {
+        "type": ["string", "number"],
+        "format": "k8s-quantity",
+        "minimum": 0,
+        "description": "A Kubernetes quantity, e.g. 500m, 2, 1.5, 256Mi, 1Gi."
+    }
 );
 newtype_schema!(
     /// A quantity of job containers (`runners.builds.cpuLimit`, ...): the chart writes it with
