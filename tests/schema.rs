@@ -148,5 +148,8 @@ fn schema_flags_a_typo_and_a_wrong_type() {
     ));
     assert!(!validator.is_valid(&serde_json::json!({"checkIntervall": 5})));
     assert!(!validator.is_valid(&serde_json::json!({"runners": {"cache": {"cacheType": "s4"}}})));
-    assert!(!validator.is_valid(&serde_json::json!({"concurrent": "10"})));
+    assert!(!validator.is_valid(&serde_json::json!({"concurrent": true})));
+    assert!(!validator.is_valid(&serde_json::json!({"concurrent": 1.5})));
+    // a number given as text is valid (the chart prints it as the number; the renderer warns)
+    assert!(validator.is_valid(&serde_json::json!({"concurrent": "10"})));
 }

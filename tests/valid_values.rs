@@ -120,6 +120,35 @@ fn count() -> S {
     .boxed()
 }
 
+/// Now and then the empty string: where the chart tests a key with `if` or `default`, Go
+/// templates treat `""` as not set.
+fn or_empty(strategy: S) -> S {
+    prop_oneof![6 => strategy, 1 => Just(s(""))].boxed()
+}
+
+/// A whole number or, now and then, the same number as text (`--set-string`; accepted with a
+/// warning where the chart prints it as is).
+fn or_text(strategy: S) -> S {
+    (strategy, 0u8..5)
+        .prop_map(|(v, pick)| match v.as_u64() {
+            Some(n) if pick == 0 => Value::String(n.to_string()),
+            _ => v,
+        })
+        .boxed()
+}
+
+/// An optional count: a number (0 more often), the number as text, or empty.
+fn optional_count() -> S {
+    or_empty(or_text(
+        prop_oneof![5 => count(), 1 => Just(Value::from(0))].boxed(),
+    ))
+}
+
+/// A boolean, or `""` (false in Go templates).
+fn flag() -> S {
+    prop_oneof![6 => boolean(), 1 => Just(s(""))].boxed()
+}
+
 fn non_negative_i64() -> S {
     prop_oneof![
         4 => (0i64..=70_000).prop_map(Value::from),
@@ -383,7 +412,7 @@ fn list(item: S, max: usize) -> S {
 fn toleration() -> S {
     fields(vec![
         ("key", nullable(text_value())),
-        ("operator", nullable(one_of(&["Exists", "Equal"]))),
+        ("operator", nullable(one_of(&["Exists", "Equal", ""]))),
         ("value", nullable(text_value())),
         (
             "effect",
@@ -447,6 +476,8 @@ fn affinity() -> S {
 }
 
 fn job_resources(with_image: bool) -> S {
+    // the chart writes them with `default ""`: "" and the number 0 are not set
+    let quantity = || or_empty(prop_oneof![6 => quantity(), 1 => Just(Value::from(0))].boxed());
     let mut list = vec![
         ("cpuLimit", nullable(quantity())),
         ("memoryLimit", nullable(quantity())),
@@ -461,17 +492,17 @@ fn job_resources(with_image: bool) -> S {
 
 fn cache() -> S {
     fields(vec![
-        ("cacheType", nullable(one_of(&["s3", "gcs"]))),
+        ("cacheType", nullable(one_of(&["s3", "gcs", ""]))),
         ("cachePath", nullable(text_value())),
         ("s3CachePath", nullable(text_value())),
-        ("cacheShared", nullable(boolean())),
+        ("cacheShared", nullable(flag())),
         ("s3ServerAddress", nullable(text_value())),
         ("s3BucketName", nullable(text_value())),
         ("s3BucketLocation", nullable(text_value())),
-        ("s3CacheInsecure", nullable(boolean())),
+        ("s3CacheInsecure", nullable(flag())),
         (
             "secretName",
-            nullable(dns_subdomain().prop_map(Value::String).boxed()),
+            nullable(or_empty(dns_subdomain().prop_map(Value::String).boxed())),
         ),
         ("gcsBucketName", nullable(text_value())),
     ])
@@ -496,30 +527,30 @@ fn runners() -> S {
         ),
         (
             "requestConcurrency",
-            nullable(
-                prop_oneof![4 => 1u64..=100, 1 => 1u64..=2_147_483_647]
+            nullable(or_empty(or_text(
+                prop_oneof![4 => 1u64..=100, 1 => 1u64..=2_147_483_647, 1 => Just(0)]
                     .prop_map(Value::from)
                     .boxed(),
-            ),
+            ))),
         ),
-        ("locked", nullable(boolean())),
+        ("locked", nullable(flag())),
         ("tags", nullable(text_value())),
-        ("runUntagged", nullable(boolean())),
-        ("protected", nullable(boolean())),
-        ("privileged", nullable(boolean())),
-        ("secret", nullable(object_name())),
+        ("runUntagged", nullable(flag())),
+        ("protected", nullable(flag())),
+        ("privileged", nullable(flag())),
+        ("secret", nullable(or_empty(object_name()))),
         (
             "namespace",
-            nullable(dns_label().prop_map(Value::String).boxed()),
+            nullable(or_empty(dns_label().prop_map(Value::String).boxed())),
         ),
-        ("pollTimeout", nullable(count())),
-        ("outputLimit", nullable(count())),
+        ("pollTimeout", nullable(optional_count())),
+        ("outputLimit", nullable(optional_count())),
         ("cache", nullable(cache())),
         ("builds", nullable(job_resources(false))),
         ("services", nullable(job_resources(false))),
         ("helpers", nullable(job_resources(true))),
-        ("serviceAccountName", nullable(object_name())),
-        ("cloneUrl", nullable(http_url())),
+        ("serviceAccountName", nullable(or_empty(object_name()))),
+        ("cloneUrl", nullable(or_empty(http_url()))),
         ("nodeSelector", nullable(labels())),
         ("podLabels", nullable(labels())),
         (
@@ -546,15 +577,20 @@ fn rbac() -> S {
         (
             "create",
             nullable(
-                prop_oneof![3 => Just(Value::Bool(true)), 1 => Just(Value::Bool(false))].boxed(),
+                prop_oneof![
+                    6 => Just(Value::Bool(true)),
+                    2 => Just(Value::Bool(false)),
+                    1 => Just(s("")),
+                ]
+                .boxed(),
             ),
         ),
         ("resources", nullable(list(text_value(), 4))),
         ("verbs", nullable(list(text_value(), 4))),
-        ("clusterWideAccess", nullable(boolean())),
+        ("clusterWideAccess", nullable(flag())),
         (
             "serviceAccountName",
-            nullable(dns_subdomain().prop_map(Value::String).boxed()),
+            nullable(or_empty(dns_subdomain().prop_map(Value::String).boxed())),
         ),
         ("serviceAccountAnnotations", nullable(annotations())),
     ])
@@ -651,29 +687,44 @@ fn metric(v2: bool) -> S {
 
 /// `hpa`: minReplicas ≤ maxReplicas (1 when not set).
 fn hpa(v2: bool) -> S {
-    let replicas = prop_oneof![4 => 1u32..=1000, 1 => 1u32..=u32::MAX];
-    // 0: absent, 1: null, 2: a number
-    let given = || prop_oneof![Just(0u8), Just(1u8), Just(2u8), Just(2u8)];
+    let replicas = prop_oneof![4 => 1u32..=1000, 1 => 1u32..=2_147_483_647];
+    // 0: absent, 1: null, 2: a number, 3: the number as text, 4: 0 or "" (1 for the chart)
+    let given = || {
+        prop_oneof![
+            Just(0u8),
+            Just(1u8),
+            Just(2u8),
+            Just(2u8),
+            Just(3u8),
+            Just(4u8)
+        ]
+    };
+    let empty = prop_oneof![Just(Value::from(0)), Just(s(""))];
     (
         given(),
         given(),
         replicas.clone(),
         replicas,
         prop::option::of(nullable(list(metric(v2), 4))),
+        empty,
     )
-        .prop_map(|(min_given, max_given, a, b, metrics)| {
+        .prop_map(|(min_given, max_given, a, b, metrics, empty)| {
             let (low, high) = (a.min(b), a.max(b));
             let mut m = Mapping::new();
             let max = match max_given {
                 0 => None,
                 1 => Some(Value::Null),
-                _ => Some(Value::from(high)),
+                2 => Some(Value::from(high)),
+                3 => Some(Value::String(high.to_string())),
+                _ => Some(empty.clone()),
             };
-            let min_limit = if max_given == 2 { high } else { 1 };
+            let min_limit = if matches!(max_given, 2 | 3) { high } else { 1 };
             let min = match min_given {
                 0 => None,
                 1 => Some(Value::Null),
-                _ => Some(Value::from(low.min(min_limit))),
+                2 => Some(Value::from(low.min(min_limit))),
+                3 => Some(Value::String(low.min(min_limit).to_string())),
+                _ => Some(empty),
             };
             if let Some(min) = min {
                 m.insert(s("minReplicas"), min);
@@ -695,9 +746,9 @@ fn chart_values(v2: bool) -> BoxedStrategy<Mapping> {
         ("image", nullable(text_value())),
         (
             "imagePullPolicy",
-            nullable(one_of(&["Always", "IfNotPresent", "Never"])),
+            nullable(one_of(&["Always", "IfNotPresent", "Never", ""])),
         ),
-        ("gitlabUrl", nullable(http_url())),
+        ("gitlabUrl", nullable(or_empty(http_url()))),
         (
             "runnerRegistrationToken",
             nullable(nonempty_text().prop_map(Value::String).boxed()),
@@ -706,32 +757,40 @@ fn chart_values(v2: bool) -> BoxedStrategy<Mapping> {
             "runnerToken",
             nullable(nonempty_text().prop_map(Value::String).boxed()),
         ),
-        ("unregisterRunners", nullable(boolean())),
-        ("terminationGracePeriodSeconds", nullable(count())),
+        ("unregisterRunners", nullable(flag())),
+        ("terminationGracePeriodSeconds", nullable(optional_count())),
         (
             "certsSecretName",
-            nullable(dns_subdomain().prop_map(Value::String).boxed()),
+            nullable(or_empty(dns_subdomain().prop_map(Value::String).boxed())),
         ),
-        ("concurrent", count()),
-        ("checkInterval", count()),
+        ("concurrent", or_text(count())),
+        ("checkInterval", or_text(count())),
         (
             "logLevel",
             nullable(one_of(&[
-                "debug", "info", "warn", "error", "fatal", "panic",
+                "debug", "info", "warn", "error", "fatal", "panic", "",
             ])),
         ),
-        ("logFormat", nullable(one_of(&["runner", "text", "json"]))),
+        (
+            "logFormat",
+            nullable(one_of(&["runner", "text", "json", ""])),
+        ),
         ("rbac", nullable(rbac())),
         (
             "metrics",
-            nullable(fields(vec![("enabled", nullable(boolean()))])),
+            nullable(fields(vec![("enabled", nullable(flag()))])),
         ),
         ("runners", nullable(runners())),
         (
             "securityContext",
             nullable(fields(vec![
-                ("runAsUser", nullable(non_negative_i64())),
-                ("fsGroup", nullable(non_negative_i64())),
+                ("runAsUser", nullable(or_empty(or_text(non_negative_i64())))),
+                (
+                    "fsGroup",
+                    nullable(or_empty(or_text(
+                        prop_oneof![5 => non_negative_i64(), 1 => Just(Value::from(0))].boxed(),
+                    ))),
+                ),
                 ("runAsNonRoot", nullable(boolean())),
                 ("seccompProfile", nullable(seccomp_profile())),
             ])),
@@ -871,6 +930,18 @@ fn str_of(value: Option<&Value>) -> Option<&str> {
 
 /// Asserts that `actual` is the text Helm prints for the scalar `expected` (missing or null:
 /// empty; a float: text that reads back as the same float).
+/// A value the chart prints where a number belongs, as Helm reads it: the number, also when
+/// given as text; none for a missing value, null or "".
+fn number_of(value: Option<&Value>) -> Option<Value> {
+    match value? {
+        Value::Number(n) => Some(Value::Number(n.clone())),
+        Value::String(t) if !t.is_empty() => {
+            Some(Value::from(t.parse::<u64>().expect("a number as text")))
+        }
+        _ => None,
+    }
+}
+
 fn assert_text(actual: &Value, expected: Option<&Value>, what: &str) {
     let Some(actual_text) = actual.as_str() else {
         panic!("{what}: expected a string, found {actual:?}");
@@ -1348,11 +1419,10 @@ impl<'a> Expected<'a> {
         env_is("CLONE_URL", self.get(&["runners", "cloneUrl"]));
         env_is("RUNNER_TAG_LIST", self.get(&["runners", "tags"]));
         env_is("KUBERNETES_IMAGE", self.get(&["runners", "image"]));
-        env_is("RUNNER_OUTPUT_LIMIT", self.get(&["runners", "outputLimit"]));
-        env_is(
-            "KUBERNETES_POLL_TIMEOUT",
-            self.get(&["runners", "pollTimeout"]),
-        );
+        // `default ""`: the number 0 and "" are not set (the text "0" is)
+        let set = |path: &[&str]| self.get(path).filter(|v| truthy(Some(v)));
+        env_is("RUNNER_OUTPUT_LIMIT", set(&["runners", "outputLimit"]));
+        env_is("KUBERNETES_POLL_TIMEOUT", set(&["runners", "pollTimeout"]));
         env_is(
             "KUBERNETES_SERVICE_ACCOUNT",
             self.get(&["runners", "serviceAccountName"]),
@@ -1368,7 +1438,7 @@ impl<'a> Expected<'a> {
         let one = Value::from(1);
         env_is(
             "RUNNER_REQUEST_CONCURRENCY",
-            Some(self.get(&["runners", "requestConcurrency"]).unwrap_or(&one)),
+            Some(set(&["runners", "requestConcurrency"]).unwrap_or(&one)),
         );
         // "false" when runners has the key `locked` (Helm's hasKey: a user null stays in the
         // merged values when the chart has no default) and it is not true
@@ -1394,7 +1464,7 @@ impl<'a> Expected<'a> {
                 ("cpuRequests", "CPU_REQUEST"),
                 ("memoryRequests", "MEMORY_REQUEST"),
             ] {
-                env_is(&format!("{prefix}{var}"), self.get(&["runners", kind, key]));
+                env_is(&format!("{prefix}{var}"), set(&["runners", kind, key]));
             }
         }
         let cache = |key: &str| self.get(&["runners", "cache", key]);
@@ -1465,7 +1535,8 @@ impl<'a> Expected<'a> {
                 &["securityContext", "runAsUser"],
             ),
         ] {
-            assert_same(out, self.get(path).unwrap_or(&Value::Null), path[0]);
+            let expected = number_of(self.get(path)).unwrap_or(Value::Null);
+            assert_same(out, &expected, path[0]);
         }
         match self.get(&["securityContext", "runAsNonRoot"]) {
             Some(Value::Null) | None => {
@@ -1508,12 +1579,13 @@ impl<'a> Expected<'a> {
         for path in ["/home/gitlab-runner", "/tmp"] {
             assert_eq!(mounts.contains(&path), read_only, "{path} mounted");
         }
+        // `if`: the number 0 and "" are not set, the text "0" is
         let fs_group = self
             .get(&["securityContext", "fsGroup"])
             .filter(|v| truthy(Some(v)));
         assert_eq!(
             at(spec, &["securityContext", "fsGroup"]).map(Value::as_i64),
-            fs_group.map(Value::as_i64)
+            number_of(fs_group).map(|n| n.as_i64())
         );
         for key in ["affinity", "nodeSelector", "tolerations", "hostAliases"] {
             match self.get(&[key]).filter(|v| truthy(Some(v))) {
@@ -1666,9 +1738,11 @@ impl<'a> Expected<'a> {
         assert_eq!(out["apiVersion"], s(api));
         assert_eq!(out["spec"]["scaleTargetRef"]["name"], s(&self.name));
         assert_eq!(out["metadata"]["namespace"], s(&self.case.namespace));
-        let one = Value::from(1);
         for key in ["minReplicas", "maxReplicas"] {
-            assert_same(&out["spec"][key], at(hpa, &[key]).unwrap_or(&one), key);
+            // `default 1`: missing, null, 0 and "" are 1
+            let given = at(hpa, &[key]).filter(|v| truthy(Some(v)));
+            let expected = number_of(given).unwrap_or(Value::from(1));
+            assert_same(&out["spec"][key], &expected, key);
         }
         match at(hpa, &["metrics"]).filter(|v| truthy(Some(v))) {
             Some(metrics) => {
@@ -1696,7 +1770,7 @@ impl<'a> Expected<'a> {
             ("concurrent", "concurrent"),
             ("check_interval", "checkInterval"),
         ] {
-            let n = self.get(&[value]).unwrap().as_u64().unwrap();
+            let n = number_of(self.get(&[value])).unwrap().as_u64().unwrap();
             match i64::try_from(n) {
                 Ok(n) => assert_eq!(toml[key].as_integer(), Some(n), "{key}"),
                 // A TOML integer is an i64: a larger value cannot be written as one.
@@ -1854,8 +1928,11 @@ fn check_typed_model(case: &Case) {
     static CHECKER: OnceLock<Checker> = OnceLock::new();
     let checker = CHECKER.get_or_init(|| Checker::new(values_schema(), true).unwrap());
     let problems = checker.check(&merged, &options.release, options.kube_version);
-    let errors: Vec<_> = problems.iter().filter(|p| !p.warning).collect();
-    assert!(errors.is_empty(), "values_schema(): {errors:?}");
+    // numbers given as text, chart advice: warnings; nothing else is found
+    assert!(
+        problems.iter().all(|p| p.warning),
+        "values_schema(): {problems:?}"
+    );
     let typed: ChartValues =
         serde_yaml::from_value(Value::Mapping(merged.clone())).unwrap_or_else(|e| {
             panic!(
@@ -1872,14 +1949,20 @@ fn check_typed_model(case: &Case) {
         },
     );
     let m = Value::Mapping(merged);
-    let u64_at = |path: &[&str]| at(&m, path).and_then(Value::as_u64);
+    let u64_at = |path: &[&str]| number_of(at(&m, path)).and_then(|n| n.as_u64());
     let len_at = |path: &[&str]| match at(&m, path) {
         Some(Value::Mapping(map)) => map.len(),
         Some(Value::Sequence(items)) => items.len(),
         _ => 0,
     };
-    assert_eq!(typed.concurrent, u64_at(&["concurrent"]));
-    assert_eq!(typed.check_interval, u64_at(&["checkInterval"]));
+    assert_eq!(
+        typed.concurrent.and_then(|c| c.as_u64()),
+        u64_at(&["concurrent"])
+    );
+    assert_eq!(
+        typed.check_interval.and_then(|c| c.as_u64()),
+        u64_at(&["checkInterval"])
+    );
     let runners = typed.runners.unwrap_or_default();
     assert_eq!(
         runners.tags.as_deref(),
@@ -1891,11 +1974,11 @@ fn check_typed_model(case: &Case) {
     assert_eq!(env_vars_len, len_at(&["envVars"]));
     let hpa = typed.hpa.unwrap_or_default();
     assert_eq!(
-        hpa.min_replicas.map(u64::from),
+        hpa.min_replicas.and_then(|r| r.as_u64()),
         u64_at(&["hpa", "minReplicas"])
     );
     assert_eq!(
-        hpa.max_replicas.map(u64::from),
+        hpa.max_replicas.and_then(|r| r.as_u64()),
         u64_at(&["hpa", "maxReplicas"])
     );
 }

@@ -40,17 +40,18 @@ heritage: {{ Release.Service | quote }}
 [{% for item in items %}{{ item | quote }}{% if not loop.last %}, {% endif %}{% endfor %}]
 {%- endmacro %}
 
-{# The four resource settings of one kind of job container (builds, services, helpers). #}
+{# The four resource settings of one kind of job container (builds, services, helpers); an
+   empty one (0 or "") is not set. #}
 {% macro job_resources(prefix, settings) -%}
 {% set settings = settings or {} %}
 - name: {{ prefix }}CPU_LIMIT
-  value: {{ settings.cpuLimit | quote }}
+  value: {{ settings.cpuLimit | default("") | quote }}
 - name: {{ prefix }}MEMORY_LIMIT
-  value: {{ settings.memoryLimit | quote }}
+  value: {{ settings.memoryLimit | default("") | quote }}
 - name: {{ prefix }}CPU_REQUEST
-  value: {{ settings.cpuRequests | quote }}
+  value: {{ settings.cpuRequests | default("") | quote }}
 - name: {{ prefix }}MEMORY_REQUEST
-  value: {{ settings.memoryRequests | quote }}
+  value: {{ settings.memoryRequests | default("") | quote }}
 {%- endmacro %}
 
 {# The environment of both containers of the pod: what `gitlab-runner register` reads. #}
@@ -68,7 +69,7 @@ heritage: {{ Release.Service | quote }}
 - name: RUNNER_TAG_LIST
   value: {{ runners.tags | quote }}
 - name: RUNNER_OUTPUT_LIMIT
-  value: {{ runners.outputLimit | quote }}
+  value: {{ runners.outputLimit | default("") | quote }}
 - name: KUBERNETES_IMAGE
   value: {{ runners.image | quote }}
 {% if runners.privileged %}
@@ -78,7 +79,7 @@ heritage: {{ Release.Service | quote }}
 - name: KUBERNETES_NAMESPACE
   value: {{ runners.namespace | default(Release.Namespace) | quote }}
 - name: KUBERNETES_POLL_TIMEOUT
-  value: {{ runners.pollTimeout | quote }}
+  value: {{ runners.pollTimeout | default("") | quote }}
 {{ job_resources("KUBERNETES_", runners.builds) }}
 - name: KUBERNETES_SERVICE_ACCOUNT
   value: {{ runners.serviceAccountName | quote }}

@@ -7,7 +7,7 @@
 //! - undefined values may be tested and compared (`{% if Values.logFormat %}`) but not
 //!   printed: a misspelled name fails the render instead of printing nothing;
 //! - filters: [`strings`] (quote, default, trunc, trimSuffix, indent, nindent, ternary,
-//!   required, hasKey, toString, ...), [`encoding`] (b64enc, sha256sum, shquote, tomlString),
+//!   required, hasKey, toString, asNumber, ...), [`encoding`] (b64enc, sha256sum, shquote, tomlString),
 //!   [`yaml`] (toYaml), [`hpa`] (hpaMetricsV2, hpaMetricsV2beta1); functions: coalesce, semverCompare, fail.
 //!
 //! Helm's `include` of a named template is a minijinja macro (`{% import "_helpers.tpl" as h %}`)
@@ -94,6 +94,7 @@ pub fn environment() -> Environment<'static> {
     env.add_filter("quote", strings::quote);
     env.add_filter("default", strings::default);
     env.add_filter("toString", strings::to_string);
+    env.add_filter("asNumber", strings::as_number);
     env.add_filter("trunc", strings::trunc);
     env.add_filter("trimSuffix", strings::trim_suffix);
     env.add_filter("trimPrefix", strings::trim_prefix);

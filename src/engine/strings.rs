@@ -34,6 +34,38 @@ pub fn default(value: Value, fallback: Value) -> Value {
     }
 }
 
+/// `asNumber`: a value printed where a number belongs (`concurrent = {{ .Values.concurrent }}`,
+/// `runAsUser: {{ ... }}`), as Go prints it: a string holding a whole number in decimal
+/// (`"5"`, as `--set-string` gives) is that number, and the empty string, which Go prints as
+/// nothing, is none (YAML's null). Any other value is unchanged, so the filter that prints it
+/// next (`toYaml`, `tomlValue`) still quotes any other string.
+///
+/// ```
+/// use gitlab_runner_chart::engine::strings::as_number;
+/// use minijinja::Value;
+/// assert_eq!(as_number(Value::from("5")), Value::from(5));
+/// assert_eq!(as_number(Value::from("")), Value::from(()));
+/// assert_eq!(as_number(Value::from("05")), Value::from("05"));
+/// assert_eq!(as_number(Value::from(7)), Value::from(7));
+/// ```
+pub fn as_number(value: Value) -> Value {
+    let Some(text) = value.as_str() else {
+        return value;
+    };
+    if text.is_empty() {
+        return Value::from(());
+    }
+    let digits = text.strip_prefix('-').unwrap_or(text);
+    let canonical = !digits.is_empty()
+        && digits.bytes().all(|b| b.is_ascii_digit())
+        && (digits == "0" || !digits.starts_with('0'))
+        && text != "-0";
+    match text.parse::<i64>() {
+        Ok(n) if canonical => Value::from(n),
+        _ => value,
+    }
+}
+
 /// `toString`: the value's text as Go prints it.
 pub fn to_string(value: &Value) -> String {
     go_string(value)
@@ -138,6 +170,33 @@ pub fn fail(message: &str) -> Result<Value, Error> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn as_number_reads_only_whole_numbers_in_go_notation() {
+        assert_eq!(as_number(Value::from("0")), Value::from(0));
+        assert_eq!(as_number(Value::from("-12")), Value::from(-12));
+        assert_eq!(
+            as_number(Value::from("2147483647")),
+            Value::from(2147483647)
+        );
+        for text in [
+            "05",
+            "+5",
+            "-0",
+            "5.0",
+            "1e3",
+            " 5",
+            "5 ",
+            "x",
+            "-",
+            "99999999999999999999",
+        ] {
+            assert_eq!(as_number(Value::from(text)), Value::from(text), "{text}");
+        }
+        assert!(as_number(Value::from("")).is_none());
+        assert!(as_number(Value::UNDEFINED).is_undefined());
+        assert_eq!(as_number(Value::from(true)), Value::from(true));
+    }
 
     fn v(s: &str) -> Value {
         Value::from(s)

@@ -31,8 +31,8 @@ pub struct Problem {
     /// Facts that explain the problem, e.g. the keys the mapping has. The same note is given
     /// to every unknown key of a mapping, for a report to print it once.
     pub notes: Vec<String>,
-    /// Not an error: the values render, but not to what was probably meant (a chart rule's
-    /// warning, e.g. no runner token at all).
+    /// Not an error: the values render, but probably not to what was meant (a number given
+    /// as text, no runner token at all, ...).
     pub warning: bool,
 }
 
@@ -134,6 +134,7 @@ impl Checker {
                 problem.suggest(self.suggester.newer_chart_shape(&problem.path, found));
             }
         }
+        numbers_as_text(&self.schema, &instance, &mut Path::default(), &mut problems);
         if self.chart_rules {
             chart_rules(&instance, release, kube_version, &mut problems);
         }
@@ -210,16 +211,39 @@ impl Checker {
                     format!("expected {expected}, found {}", describe(found, secret)),
                 );
                 problem.help = yaml11_hint(found, &expected).or_else(|| {
-                    (expected == "a string" && (found.is_number() || found.is_boolean())).then(
-                        || "quote it in YAML (\"5\"), or give it with --set-string".to_string(),
-                    )
+                    if expected == "a string" && (found.is_number() || found.is_boolean()) {
+                        Some("quote it in YAML (\"5\"), or give it with --set-string".to_string())
+                    } else if (expected == "an integer" || expected == "a number")
+                        && found.as_str().is_some_and(|t| t.parse::<f64>().is_ok())
+                    {
+                        // passed to Kubernetes as it is, where a string is refused
+                        Some("write it as a number: without quotes in YAML, with --set rather than --set-string".to_string())
+                    } else {
+                        None
+                    }
                 });
+                out.push(problem);
+            }
+            Kind::Enum { options } if is_flag(options) => {
+                // a boolean that may be empty: told as a boolean, with the YAML hints
+                let expected = "a boolean (true or false)";
+                let mut problem = Problem::new(
+                    path,
+                    format!("expected {expected}, found {}", describe(found, secret)),
+                );
+                problem.help = yaml11_hint(found, expected);
                 out.push(problem);
             }
             Kind::Enum { options } => {
                 let choices: Vec<String> = options
                     .as_array()
-                    .map(|o| o.iter().filter(|v| !v.is_null()).map(json_text).collect())
+                    .map(|o| {
+                        // null and "" (an optional key's "not set") are not choices to offer
+                        o.iter()
+                            .filter(|v| !v.is_null() && *v != "")
+                            .map(json_text)
+                            .collect()
+                    })
                     .unwrap_or_default();
                 let mut problem = Problem::new(
                     path,
@@ -243,10 +267,18 @@ impl Checker {
             }
             Kind::Format { format } => {
                 let expected = formats::by_name(format).map_or(format.as_str(), |f| f.expected);
-                out.push(Problem::new(
+                let mut problem = Problem::new(
                     path,
                     format!("expected {expected}, found {}", describe(found, secret)),
-                ));
+                );
+                if format == formats::INTEGER_TEXT && found.as_str() == Some("") {
+                    // Helm would print `concurrent = ` and gitlab-runner would not start
+                    problem.help = Some(
+                        "config.toml needs a number here; empty is not \"not set\" for this key"
+                            .to_string(),
+                    );
+                }
+                out.push(problem);
             }
             Kind::Minimum { limit } => out.push(Problem::new(
                 path,
@@ -290,7 +322,18 @@ impl Checker {
     }
 
     fn expected_types(&self, path: &Path) -> String {
-        let types: Vec<&str> = match self.schema_at(path).and_then(|s| s.get("type")) {
+        let schema = self.schema_at(path);
+        if schema.and_then(|s| s.get("enum")).is_some_and(is_flag) {
+            return "a boolean (true or false)".to_string();
+        }
+        if schema
+            .and_then(|s| s.get("format"))
+            .and_then(Json::as_str)
+            .is_some_and(formats::is_integer_text_format)
+        {
+            return "a whole number".to_string();
+        }
+        let types: Vec<&str> = match schema.and_then(|s| s.get("type")) {
             Some(Json::String(t)) => vec![t.as_str()],
             Some(Json::Array(ts)) => ts.iter().filter_map(Json::as_str).collect(),
             _ => Vec::new(),
@@ -314,6 +357,13 @@ impl Checker {
             [init @ .., last] => format!("{} or {last}", init.join(", ")),
         }
     }
+}
+
+/// The enum of a boolean that may also be empty (`[true, false, ""]`, and null when optional).
+fn is_flag(options: &Json) -> bool {
+    options
+        .as_array()
+        .is_some_and(|o| o.contains(&Json::Bool(true)) && o.contains(&Json::Bool(false)))
 }
 
 /// "is not of type null": the failed branch of an optional value's `anyOf: [T, null]`.
@@ -435,17 +485,74 @@ fn yaml11_hint(found: &Json, expected: &str) -> Option<String> {
     let value = match text.to_ascii_lowercase().as_str() {
         "yes" | "y" | "on" => "true",
         "no" | "n" | "off" => "false",
-        "true" | "false" => {
-            return Some(format!(
-                "write {} without quotes",
-                text.to_ascii_lowercase()
-            ))
+        "true" => return Some("write true without quotes".to_string()),
+        // Go templates read every non-empty string as true
+        "false" => {
+            return Some(
+                "write false without quotes: Helm would read the string \"false\" as true"
+                    .to_string(),
+            )
         }
         _ => return None,
     };
     expected
         .contains("boolean")
         .then(|| format!("`{text}` is a string in YAML 1.2; write {value}"))
+}
+
+/// Warnings for the numbers given as text (`--set-string concurrent=5`, `concurrent: "5"`)
+/// where the schema admits them: the chart prints them as is, so they render as the number,
+/// but the quotes were probably not meant.
+fn numbers_as_text(schema: &Json, value: &Json, at: &mut Path, out: &mut Vec<Problem>) {
+    let schema = non_null_branch(schema);
+    match value {
+        Json::String(text) => {
+            let valid_number = schema
+                .get("format")
+                .and_then(Json::as_str)
+                .filter(|f| formats::is_integer_text_format(f))
+                .and_then(formats::by_name)
+                .is_some_and(|f| (f.check)(text));
+            if valid_number && !text.is_empty() && !is_secret_path(at) {
+                let mut problem = Problem::new(
+                    at.clone(),
+                    format!(
+                        "a number given as text ({}); rendered as Helm renders it",
+                        quoted(text)
+                    ),
+                );
+                problem.help = Some(if text == "0" {
+                    // `default 1 0` is 1 but `default 1 "0"` is "0"
+                    "write numbers without quotes; but here the number 0 may mean \"not set\" (the chart tests the key with `if` or `default`), the text \"0\" does not".to_string()
+                } else {
+                    "write it as a number: without quotes in YAML, with --set rather than --set-string".to_string()
+                });
+                problem.warning = true;
+                out.push(problem);
+            }
+        }
+        Json::Object(map) => {
+            let properties = schema.get("properties");
+            let additional = schema.get("additionalProperties").filter(|a| a.is_object());
+            for (key, child) in map {
+                if let Some(child_schema) = properties.and_then(|p| p.get(key)).or(additional) {
+                    at.push_key(key);
+                    numbers_as_text(child_schema, child, at, out);
+                    at.pop();
+                }
+            }
+        }
+        Json::Array(items) => {
+            if let Some(item_schema) = schema.get("items") {
+                for (i, item) in items.iter().enumerate() {
+                    at.push_index(i);
+                    numbers_as_text(item_schema, item, at, out);
+                    at.pop();
+                }
+            }
+        }
+        _ => {}
+    }
 }
 
 fn non_finite_numbers(value: &serde_yaml::Value, at: &mut Path, out: &mut Vec<Problem>) {
@@ -542,8 +649,14 @@ fn chart_rules(values: &Json, release: &Release, kube: KubeVersion, out: &mut Ve
         }
     }
     if let Some(hpa) = values.get("hpa").filter(|h| h.is_object()) {
-        let min = hpa.get("minReplicas").and_then(Json::as_u64).unwrap_or(1);
-        let max = hpa.get("maxReplicas").and_then(Json::as_u64).unwrap_or(1);
+        // as the chart reads them: `default 1`, so a missing value, 0 and "" are 1
+        let replicas = |key: &str| match hpa.get(key) {
+            Some(Json::Number(n)) => n.as_u64().filter(|n| *n != 0),
+            Some(Json::String(s)) => s.parse::<u64>().ok(),
+            _ => None,
+        };
+        let min = replicas("minReplicas").unwrap_or(1);
+        let max = replicas("maxReplicas").unwrap_or(1);
         if min > max {
             let at = if hpa.get("maxReplicas").is_some() {
                 "maxReplicas"

@@ -23,8 +23,18 @@ pub const FORMATS: &[Format] = &[
         expected: "an absolute http:// or https:// URL such as https://gitlab.example.com/",
     },
     Format {
+        name: "http-url-or-empty",
+        check: is_http_url_or_empty,
+        expected: "an absolute http:// or https:// URL such as https://gitlab.example.com/",
+    },
+    Format {
         name: "k8s-quantity",
         check: is_quantity,
+        expected: "a Kubernetes quantity such as 500m, 2, 1.5, 256Mi or 1Gi",
+    },
+    Format {
+        name: "k8s-quantity-or-empty",
+        check: is_quantity_or_empty,
         expected: "a Kubernetes quantity such as 500m, 2, 1.5, 256Mi or 1Gi",
     },
     Format {
@@ -33,9 +43,34 @@ pub const FORMATS: &[Format] = &[
         expected: "a DNS-1123 name: lowercase letters, digits, '-' and '.', starting and ending with a letter or digit, at most 253 characters",
     },
     Format {
+        name: "dns-subdomain-or-empty",
+        check: is_dns_subdomain_or_empty,
+        expected: "a DNS-1123 name: lowercase letters, digits, '-' and '.', starting and ending with a letter or digit, at most 253 characters",
+    },
+    Format {
         name: "dns-label",
         check: is_dns_label,
         expected: "a DNS-1123 label: lowercase letters, digits and '-', starting and ending with a letter or digit, at most 63 characters",
+    },
+    Format {
+        name: "dns-label-or-empty",
+        check: is_dns_label_or_empty,
+        expected: "a DNS-1123 label: lowercase letters, digits and '-', starting and ending with a letter or digit, at most 63 characters",
+    },
+    Format {
+        name: INTEGER_TEXT,
+        check: is_integer_text,
+        expected: "a whole number from 0 to 2147483647, in plain decimal digits (no sign, spaces or leading zeros)",
+    },
+    Format {
+        name: INTEGER_TEXT_OR_EMPTY,
+        check: is_integer_text_or_empty,
+        expected: "a whole number from 0 to 2147483647, in plain decimal digits (no sign, spaces or leading zeros)",
+    },
+    Format {
+        name: POSITIVE_INTEGER_TEXT_OR_EMPTY,
+        check: is_positive_integer_text_or_empty,
+        expected: "a whole number from 1 to 2147483647, in plain decimal digits (no sign, spaces or leading zeros)",
     },
     Format {
         name: "ip-address",
@@ -64,9 +99,62 @@ pub const FORMATS: &[Format] = &[
     },
 ];
 
+/// The formats of numbers that may be given as strings (`--set-string concurrent=5`): the chart
+/// prints such a string as the number, so it is accepted with a warning.
+pub const INTEGER_TEXT: &str = "integer-text";
+/// [`INTEGER_TEXT`], or empty (Helm's templates treat `""` as not set).
+pub const INTEGER_TEXT_OR_EMPTY: &str = "integer-text-or-empty";
+/// A whole number of at least 1 as text, or empty.
+pub const POSITIVE_INTEGER_TEXT_OR_EMPTY: &str = "positive-integer-text-or-empty";
+
+/// Is `format` one of the formats of a number given as text?
+pub fn is_integer_text_format(format: &str) -> bool {
+    [
+        INTEGER_TEXT,
+        INTEGER_TEXT_OR_EMPTY,
+        POSITIVE_INTEGER_TEXT_OR_EMPTY,
+    ]
+    .contains(&format)
+}
+
 /// The format named `name`.
 pub fn by_name(name: &str) -> Option<&'static Format> {
     FORMATS.iter().find(|f| f.name == name)
+}
+
+/// Declares `name(s)`: `check(s)`, or the empty string. For optional keys that the chart tests
+/// with `if` or `default`, where Go templates treat `""` as not set.
+macro_rules! or_empty {
+    ($($name:ident => $check:ident),* $(,)?) => {
+        $(
+            #[doc = concat!("[`", stringify!($check), "`], or the empty string (not set).")]
+            pub fn $name(s: &str) -> bool {
+                s.is_empty() || $check(s)
+            }
+        )*
+    };
+}
+
+or_empty!(
+    is_http_url_or_empty => is_http_url,
+    is_quantity_or_empty => is_quantity,
+    is_dns_subdomain_or_empty => is_dns_subdomain,
+    is_dns_label_or_empty => is_dns_label,
+    is_integer_text_or_empty => is_integer_text,
+    is_positive_integer_text_or_empty => is_positive_integer_text,
+);
+
+/// A whole number from 0 to 2147483647 as text, as Go prints it (`5`, not `05`, `+5` or
+/// `5.0`): printed by the chart where a number belongs, it reads back as that number in YAML
+/// and TOML.
+pub fn is_integer_text(s: &str) -> bool {
+    let canonical = s == "0" || (!s.starts_with('0') && s.bytes().all(|b| b.is_ascii_digit()));
+    canonical && !s.is_empty() && s.parse::<u32>().is_ok_and(|n| n <= i32::MAX as u32)
+}
+
+/// [`is_integer_text`], at least 1.
+pub fn is_positive_integer_text(s: &str) -> bool {
+    is_integer_text(s) && s != "0"
 }
 
 /// An absolute URL with the http or https scheme and a host.
@@ -228,6 +316,65 @@ mod tests {
         assert!(!is_ip_address("10.20.0") && !is_ip_address("gitlab"));
         assert!(is_env_var_name("GIT_DEPTH") && is_env_var_name("a.b-c"));
         assert!(!is_env_var_name("1A") && !is_env_var_name("A=B") && !is_env_var_name(""));
+    }
+
+    #[test]
+    fn integer_texts() {
+        for ok in ["0", "5", "180", "2147483647"] {
+            assert!(is_integer_text(ok), "{ok}");
+        }
+        for bad in [
+            "",
+            "05",
+            "+5",
+            "-1",
+            "5.0",
+            "1e3",
+            " 5",
+            "5 ",
+            "0x10",
+            "2147483648",
+            "99999999999",
+            "٣",
+        ] {
+            assert!(!is_integer_text(bad), "{bad}");
+        }
+        assert!(is_positive_integer_text("1") && !is_positive_integer_text("0"));
+        assert!(is_integer_text_or_empty("") && is_positive_integer_text_or_empty(""));
+        assert!(!is_positive_integer_text_or_empty("0"));
+    }
+
+    #[test]
+    fn empty_is_not_set_only_in_the_or_empty_formats() {
+        for format in FORMATS {
+            let admits_empty = (format.check)("");
+            let or_empty = format.name.ends_with("-or-empty");
+            // label values may be empty in Kubernetes itself
+            let empty_is_valid = format.name == "k8s-label-value";
+            assert_eq!(
+                admits_empty,
+                or_empty || empty_is_valid,
+                "{}: admits \"\": {admits_empty}",
+                format.name
+            );
+            if let Some(base) = format.name.strip_suffix("-or-empty") {
+                // a wrong value is told what is expected, not that it could also be empty
+                let base = by_name(base).map(|f| f.expected);
+                if format.name.contains("integer") {
+                    assert!(
+                        format.expected.starts_with("a whole number"),
+                        "{}",
+                        format.name
+                    );
+                } else {
+                    assert_eq!(base, Some(format.expected), "{}", format.name);
+                }
+            }
+        }
+        assert!(is_dns_subdomain_or_empty("") && !is_dns_subdomain_or_empty("A"));
+        assert!(is_http_url_or_empty("") && !is_http_url_or_empty("gitlab"));
+        assert!(is_quantity_or_empty("") && !is_quantity_or_empty("2 cores"));
+        assert!(is_dns_label_or_empty("") && !is_dns_label_or_empty("a.b"));
     }
 
     #[test]

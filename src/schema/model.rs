@@ -46,13 +46,28 @@ macro_rules! formatted {
 }
 
 formatted!(
-    /// An absolute `http://` or `https://` URL.
-    HttpUrl: String, "string", "http-url", "An absolute http:// or https:// URL."
+    /// An absolute `http://` or `https://` URL, or `""` (not set: the chart prints it as is).
+    HttpUrl: String, "string", "http-url-or-empty",
+    "An absolute http:// or https:// URL; empty is the same as not set."
 );
-formatted!(
-    /// A Kubernetes resource quantity (`500m`, `2`, `1Gi`).
-    Quantity: serde_json::Value, ["string", "number"], "k8s-quantity",
-    "A Kubernetes quantity, e.g. 500m, 2, 1.5, 256Mi, 1Gi."
+newtype_schema!(
+    /// A Kubernetes resource quantity (`500m`, `2`, `1Gi`), passed to Kubernetes as is.
+    Quantity(serde_json::Value) => {
+        "type": ["string", "number"],
+        "format": "k8s-quantity",
+        "minimum": 0,
+        "description": "A Kubernetes quantity, e.g. 500m, 2, 1.5, 256Mi, 1Gi."
+    }
+);
+newtype_schema!(
+    /// A quantity of job containers (`runners.builds.cpuLimit`, ...): the chart writes it with
+    /// `default ""`, so `""` and the number `0` are not set (the text `"0"` is zero).
+    JobQuantity(serde_json::Value) => {
+        "type": ["string", "number"],
+        "format": "k8s-quantity-or-empty",
+        "minimum": 0,
+        "description": "A Kubernetes quantity, e.g. 500m, 2, 1.5, 256Mi, 1Gi; empty or the number 0 is the same as not set (the cluster's default)."
+    }
 );
 formatted!(
     /// The name of a Kubernetes object (DNS-1123 subdomain).
@@ -60,9 +75,48 @@ formatted!(
     "The name of a Kubernetes object: lowercase letters, digits, '-' and '.', at most 253 characters."
 );
 formatted!(
-    /// A Kubernetes namespace name (DNS-1123 label).
-    NamespaceName: String, "string", "dns-label",
-    "A Kubernetes namespace: lowercase letters, digits and '-', at most 63 characters."
+    /// The name of a Kubernetes object, or `""`: optional names the chart tests with `if` or
+    /// `default`, where Go templates treat `""` as not set.
+    OptionalObjectName: String, "string", "dns-subdomain-or-empty",
+    "The name of a Kubernetes object: lowercase letters, digits, '-' and '.', at most 253 characters; empty is the same as not set."
+);
+formatted!(
+    /// A Kubernetes namespace name (DNS-1123 label), or `""` (the release namespace).
+    NamespaceName: String, "string", "dns-label-or-empty",
+    "A Kubernetes namespace: lowercase letters, digits and '-', at most 63 characters; empty is the same as not set."
+);
+newtype_schema!(
+    /// A whole number that `config.toml` needs (`concurrent`, `checkInterval`). The chart
+    /// prints it as is, so a number given as text (`--set-string concurrent=5`) gives the
+    /// same output; it is accepted with a warning.
+    Count(serde_json::Value) => {
+        "type": ["integer", "string"],
+        "format": "integer-text",
+        "minimum": 0,
+        "maximum": 2147483647,
+        "description": "A whole number (0 to 2147483647); a number given as text (\"5\") is accepted with a warning."
+    }
+);
+newtype_schema!(
+    /// An optional whole number: `""` is not set, and a number given as text is accepted with
+    /// a warning (the chart prints it as is). Whether `0` counts as set depends on the key.
+    OptionalCount(serde_json::Value) => {
+        "type": ["integer", "string"],
+        "format": "integer-text-or-empty",
+        "minimum": 0,
+        "maximum": 2147483647,
+        "description": "A whole number (0 to 2147483647); empty is the same as not set; a number given as text (\"5\") is accepted with a warning."
+    }
+);
+newtype_schema!(
+    /// A number of replicas: the chart writes it with `default 1`, so `0` and `""` mean 1.
+    ReplicaCount(serde_json::Value) => {
+        "type": ["integer", "string"],
+        "format": "positive-integer-text-or-empty",
+        "minimum": 0,
+        "maximum": 2147483647,
+        "description": "A number of replicas (1 to 2147483647); 0 or empty is the same as not set (1); a number given as text (\"2\") is accepted with a warning."
+    }
 );
 formatted!(
     /// An IPv4 or IPv6 address.
@@ -78,6 +132,41 @@ formatted!(
     EnvVarName: String, "string", "env-var-name",
     "An environment variable name: letters, digits, '_', '-' and '.', not starting with a digit."
 );
+
+macro_rules! whole_number_accessor {
+    ($($name:ident),*) => {
+        $(
+            impl $name {
+                /// The number, also when given as text (`"5"`); `None` for `""` or another value.
+                pub fn as_u64(&self) -> Option<u64> {
+                    match &self.0 {
+                        serde_json::Value::Number(n) => n.as_u64(),
+                        serde_json::Value::String(s) => s.parse().ok(),
+                        _ => None,
+                    }
+                }
+            }
+        )*
+    };
+}
+whole_number_accessor!(Count, OptionalCount, ReplicaCount);
+
+newtype_schema!(
+    /// A boolean; `""` is false, as Go templates read it (`{{ if .Values.rbac.create }}`).
+    /// A quoted "true" or "false" is refused: Helm reads both as true.
+    Flag(serde_json::Value) => {
+        "type": ["boolean", "string"],
+        "enum": [true, false, ""],
+        "description": "true or false; empty is the same as false."
+    }
+);
+
+impl Flag {
+    /// The value as the chart reads it: `""` is false.
+    pub fn is_true(&self) -> bool {
+        self.0 == serde_json::Value::Bool(true)
+    }
+}
 
 newtype_schema!(
     /// A string, number or boolean, used as text (environment values, annotation values).
@@ -118,10 +207,12 @@ newtype_schema!(
     FreeForm(BTreeMap<String, serde_json::Value>) => { "type": "object" }
 );
 
-/// Image pull policy of the runner manager pod.
+/// Image pull policy of the runner manager pod (empty: the cluster's default).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, JsonSchema)]
 #[allow(missing_docs)]
 pub enum PullPolicy {
+    #[serde(rename = "")]
+    Default,
     Always,
     IfNotPresent,
     Never,
@@ -144,11 +235,13 @@ pub enum JobPullPolicy {
     Never,
 }
 
-/// gitlab-runner's log level.
+/// gitlab-runner's log level (empty: info).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, JsonSchema)]
 #[serde(rename_all = "lowercase")]
 #[allow(missing_docs)]
 pub enum LogLevel {
+    #[serde(rename = "")]
+    Default,
     Debug,
     Info,
     Warn,
@@ -157,21 +250,25 @@ pub enum LogLevel {
     Panic,
 }
 
-/// gitlab-runner's log format.
+/// gitlab-runner's log format (empty: gitlab-runner's default).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, JsonSchema)]
 #[serde(rename_all = "lowercase")]
 #[allow(missing_docs)]
 pub enum LogFormat {
+    #[serde(rename = "")]
+    Default,
     Runner,
     Text,
     Json,
 }
 
-/// The distributed cache backend.
+/// The distributed cache backend (empty: no distributed cache).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, JsonSchema)]
 #[serde(rename_all = "lowercase")]
 #[allow(missing_docs)]
 pub enum CacheType {
+    #[serde(rename = "")]
+    None,
     S3,
     Gcs,
 }
@@ -183,30 +280,31 @@ pub enum CacheType {
 pub struct ChartValues {
     /// The runner image; by default gitlab/gitlab-runner:alpine-v{appVersion of Chart.yaml}.
     pub image: Option<String>,
-    /// Image pull policy of the runner manager pod.
+    /// Image pull policy of the runner manager pod (empty: the cluster's default).
     pub image_pull_policy: Option<PullPolicy>,
-    /// The GitLab server URL (with protocol) the runner registers with.
+    /// The GitLab server URL (with protocol) the runner registers with (empty: not set).
     pub gitlab_url: Option<HttpUrl>,
     /// A registration token of the GitLab instance (legacy registration flow).
     pub runner_registration_token: Option<String>,
     /// The token of a registered runner, e.g. an authentication token `glrt-...`.
     pub runner_token: Option<String>,
-    /// Unregister all runners before the manager pod terminates.
-    pub unregister_runners: Option<bool>,
-    /// Seconds Kubernetes waits for running jobs when the runner pod stops.
-    #[schemars(range(min = 0, max = 2147483647))]
-    pub termination_grace_period_seconds: Option<u64>,
-    /// A Secret with custom certificates, mounted at /home/gitlab-runner/.gitlab-runner/certs/.
-    pub certs_secret_name: Option<ObjectName>,
-    /// The maximum number of concurrent jobs.
-    #[schemars(range(min = 0, max = 2147483647))]
-    pub concurrent: Option<u64>,
-    /// How often (seconds) to check GitLab for new jobs.
-    #[schemars(range(min = 0, max = 2147483647))]
-    pub check_interval: Option<u64>,
-    /// gitlab-runner's log level (default info).
+    /// Unregister all runners before the manager pod terminates (empty: false).
+    pub unregister_runners: Option<Flag>,
+    /// Seconds Kubernetes waits for running jobs when the runner pod stops (empty: Kubernetes'
+    /// default, 30).
+    pub termination_grace_period_seconds: Option<OptionalCount>,
+    /// A Secret with custom certificates, mounted at /home/gitlab-runner/.gitlab-runner/certs/
+    /// (empty: none).
+    pub certs_secret_name: Option<OptionalObjectName>,
+    /// The maximum number of concurrent jobs (a number given as text is accepted with a
+    /// warning).
+    pub concurrent: Option<Count>,
+    /// How often (seconds) to check GitLab for new jobs (a number given as text is accepted with
+    /// a warning).
+    pub check_interval: Option<Count>,
+    /// gitlab-runner's log level (default and empty: info).
     pub log_level: Option<LogLevel>,
-    /// gitlab-runner's log format.
+    /// gitlab-runner's log format (empty: gitlab-runner's default).
     pub log_format: Option<LogFormat>,
     /// RBAC objects for the runner.
     pub rbac: Option<Rbac>,
@@ -247,16 +345,18 @@ pub struct ChartValues {
 #[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields, rename_all = "camelCase", default)]
 pub struct Rbac {
-    /// Create a ServiceAccount, a Role (or ClusterRole) and its binding.
-    pub create: Option<bool>,
+    /// Create a ServiceAccount, a Role (or ClusterRole) and its binding (empty: false).
+    pub create: Option<Flag>,
     /// Resources the runner may act on (default all: "*").
     pub resources: Option<Vec<String>>,
     /// Verbs the runner may use (default all: "*").
     pub verbs: Option<Vec<String>>,
-    /// Grant the permissions cluster-wide (ClusterRole) instead of in the release namespace.
-    pub cluster_wide_access: Option<bool>,
-    /// The ServiceAccount of the manager pod when rbac.create is false.
-    pub service_account_name: Option<ObjectName>,
+    /// Grant the permissions cluster-wide (ClusterRole) instead of in the release namespace
+    /// (empty: false).
+    pub cluster_wide_access: Option<Flag>,
+    /// The ServiceAccount of the manager pod when rbac.create is false (empty: the namespace's
+    /// default ServiceAccount).
+    pub service_account_name: Option<OptionalObjectName>,
     /// Annotations of the ServiceAccount (e.g. eks.amazonaws.com/role-arn).
     pub service_account_annotations: Option<Annotations>,
 }
@@ -265,8 +365,8 @@ pub struct Rbac {
 #[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields, rename_all = "camelCase", default)]
 pub struct Metrics {
-    /// Listen on :9252 and annotate the pod for Prometheus.
-    pub enabled: Option<bool>,
+    /// Listen on :9252 and annotate the pod for Prometheus (empty: false).
+    pub enabled: Option<Flag>,
 }
 
 /// The pods of CI jobs (and how the runner registers).
@@ -277,31 +377,28 @@ pub struct Runners {
     pub image: Option<String>,
     /// Secrets to pull job images with (names of docker-registry Secrets).
     pub image_pull_secrets: Option<Vec<ObjectName>>,
-    /// Image pull policy of job pods.
+    /// Image pull policy of job pods (empty: the cluster's default).
     pub image_pull_policy: Option<JobPullPolicy>,
-    /// Concurrent requests for new jobs.
-    #[schemars(range(min = 1, max = 2147483647))]
-    pub request_concurrency: Option<u64>,
-    /// Lock the runner to its project (default true).
-    pub locked: Option<bool>,
+    /// Concurrent requests for new jobs (0 or empty: 1).
+    pub request_concurrency: Option<OptionalCount>,
+    /// Lock the runner to its project (default true; empty: false).
+    pub locked: Option<Flag>,
     /// Comma-separated tags of the runner.
     pub tags: Option<String>,
-    /// Run jobs without tags.
-    pub run_untagged: Option<bool>,
-    /// Run only jobs of protected branches and tags.
-    pub protected: Option<bool>,
-    /// Run job containers privileged (needed for docker:dind).
-    pub privileged: Option<bool>,
-    /// The Secret holding runner-registration-token and runner-token.
-    pub secret: Option<ObjectName>,
-    /// Namespace of job pods (default the release namespace).
+    /// Run jobs without tags (empty: false).
+    pub run_untagged: Option<Flag>,
+    /// Run only jobs of protected branches and tags (empty: false).
+    pub protected: Option<Flag>,
+    /// Run job containers privileged (needed for docker:dind; empty: false).
+    pub privileged: Option<Flag>,
+    /// The Secret holding runner-registration-token and runner-token (empty: the chart's own).
+    pub secret: Option<OptionalObjectName>,
+    /// Namespace of job pods (default and empty: the release namespace).
     pub namespace: Option<NamespaceName>,
-    /// Seconds to wait for a job pod's containers.
-    #[schemars(range(min = 0, max = 2147483647))]
-    pub poll_timeout: Option<u64>,
-    /// Maximum job log size in kilobytes.
-    #[schemars(range(min = 0, max = 2147483647))]
-    pub output_limit: Option<u64>,
+    /// Seconds to wait for a job pod's containers (0 or empty: gitlab-runner's default).
+    pub poll_timeout: Option<OptionalCount>,
+    /// Maximum job log size in kilobytes (0 or empty: gitlab-runner's default).
+    pub output_limit: Option<OptionalCount>,
     /// The distributed cache.
     pub cache: Option<Cache>,
     /// Resources of build containers.
@@ -310,9 +407,9 @@ pub struct Runners {
     pub services: Option<JobResources>,
     /// Resources and image of helper containers.
     pub helpers: Option<HelperResources>,
-    /// The ServiceAccount of job pods.
-    pub service_account_name: Option<ObjectName>,
-    /// The URL jobs clone from, when GitLab is not reachable through gitlabUrl.
+    /// The ServiceAccount of job pods (empty: the namespace's default).
+    pub service_account_name: Option<OptionalObjectName>,
+    /// The URL jobs clone from, when GitLab is not reachable through gitlabUrl (empty: not set).
     pub clone_url: Option<HttpUrl>,
     /// Node labels for job pods.
     pub node_selector: Option<Labels>,
@@ -334,24 +431,24 @@ pub struct Runners {
 #[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields, rename_all = "camelCase", default)]
 pub struct Cache {
-    /// The backend: s3 or gcs.
+    /// The backend: s3 or gcs (empty: no distributed cache).
     pub cache_type: Option<CacheType>,
     /// Path prefix of cache objects.
     pub cache_path: Option<String>,
     /// The path prefix under its old name (used when cachePath is not set).
     pub s3_cache_path: Option<String>,
-    /// Share the cache between runners.
-    pub cache_shared: Option<bool>,
+    /// Share the cache between runners (empty: false).
+    pub cache_shared: Option<Flag>,
     /// S3 endpoint (`host[:port]`).
     pub s3_server_address: Option<String>,
     /// S3 bucket.
     pub s3_bucket_name: Option<String>,
     /// S3 region.
     pub s3_bucket_location: Option<String>,
-    /// Use plain HTTP for S3.
-    pub s3_cache_insecure: Option<bool>,
-    /// The Secret with the cache credentials.
-    pub secret_name: Option<ObjectName>,
+    /// Use plain HTTP for S3 (empty: false).
+    pub s3_cache_insecure: Option<Flag>,
+    /// The Secret with the cache credentials (empty: none for s3, `s3access` for gcs).
+    pub secret_name: Option<OptionalObjectName>,
     /// GCS bucket.
     pub gcs_bucket_name: Option<String>,
 }
@@ -361,10 +458,10 @@ pub struct Cache {
 #[serde(deny_unknown_fields, rename_all = "camelCase", default)]
 #[allow(missing_docs)]
 pub struct JobResources {
-    pub cpu_limit: Option<Quantity>,
-    pub memory_limit: Option<Quantity>,
-    pub cpu_requests: Option<Quantity>,
-    pub memory_requests: Option<Quantity>,
+    pub cpu_limit: Option<JobQuantity>,
+    pub memory_limit: Option<JobQuantity>,
+    pub cpu_requests: Option<JobQuantity>,
+    pub memory_requests: Option<JobQuantity>,
 }
 
 /// Resources and image of helper containers.
@@ -372,10 +469,10 @@ pub struct JobResources {
 #[serde(deny_unknown_fields, rename_all = "camelCase", default)]
 #[allow(missing_docs)]
 pub struct HelperResources {
-    pub cpu_limit: Option<Quantity>,
-    pub memory_limit: Option<Quantity>,
-    pub cpu_requests: Option<Quantity>,
-    pub memory_requests: Option<Quantity>,
+    pub cpu_limit: Option<JobQuantity>,
+    pub memory_limit: Option<JobQuantity>,
+    pub cpu_requests: Option<JobQuantity>,
+    pub memory_requests: Option<JobQuantity>,
     /// The helper image.
     pub image: Option<String>,
 }
@@ -384,12 +481,10 @@ pub struct HelperResources {
 #[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields, rename_all = "camelCase", default)]
 pub struct SecurityContext {
-    /// The user the containers run as.
-    #[schemars(range(min = 0, max = 2147483647))]
-    pub run_as_user: Option<i64>,
-    /// The group that owns mounted volumes.
-    #[schemars(range(min = 0, max = 2147483647))]
-    pub fs_group: Option<i64>,
+    /// The user the containers run as (empty: the image's user).
+    pub run_as_user: Option<OptionalCount>,
+    /// The group that owns mounted volumes (0 or empty: not set; the text "0" is group 0).
+    pub fs_group: Option<OptionalCount>,
     /// Refuse to start a container whose user is root (uid 0). An extension of this chart.
     pub run_as_non_root: Option<bool>,
     /// The seccomp profile of the pod's containers. An extension of this chart.
@@ -473,10 +568,12 @@ pub struct Toleration {
     pub toleration_seconds: Option<i64>,
 }
 
-/// How a toleration matches a taint.
+/// How a toleration matches a taint (empty: Equal, as Kubernetes defaults it).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, JsonSchema)]
 #[allow(missing_docs)]
 pub enum TolerationOperator {
+    #[serde(rename = "")]
+    Default,
     Exists,
     Equal,
 }
@@ -517,12 +614,10 @@ pub struct HostAlias {
 #[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields, rename_all = "camelCase", default)]
 pub struct Hpa {
-    /// Minimum replicas (default 1).
-    #[schemars(range(min = 1))]
-    pub min_replicas: Option<u32>,
-    /// Maximum replicas (default 1).
-    #[schemars(range(min = 1))]
-    pub max_replicas: Option<u32>,
+    /// Minimum replicas (default, 0 and empty: 1).
+    pub min_replicas: Option<ReplicaCount>,
+    /// Maximum replicas (default, 0 and empty: 1).
+    pub max_replicas: Option<ReplicaCount>,
     /// Metrics, in the autoscaling/v2beta1 form (converted for autoscaling/v2) or the v2 form.
     pub metrics: Option<Vec<FreeForm>>,
 }
