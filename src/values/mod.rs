@@ -129,6 +129,8 @@ pub struct UserValues {
     files: Vec<FileSource>,
     set: Vec<String>,
     set_string: Vec<String>,
+    /// What is left of [`strvals::MAX_PADDED_ELEMENTS`] for more `--set` expressions.
+    set_budget: strvals::Budget,
 }
 
 /// A values file: its name, its text (for positions in messages) and its values.
@@ -173,14 +175,14 @@ impl UserValues {
 
     /// Adds a `--set` expression (`a.b=c,d[0]=e`; numbers, booleans and `null` are typed).
     pub fn set(&mut self, expr: &str) -> Result<(), ValuesError> {
-        check_expression(expr, Typing::Infer)?;
+        check_expression(expr, Typing::Infer, &mut self.set_budget)?;
         self.set.push(expr.to_string());
         Ok(())
     }
 
     /// Adds a `--set-string` expression (every value stays a string).
     pub fn set_string(&mut self, expr: &str) -> Result<(), ValuesError> {
-        check_expression(expr, Typing::String)?;
+        check_expression(expr, Typing::String, &mut self.set_budget)?;
         self.set_string.push(expr.to_string());
         Ok(())
     }
@@ -192,8 +194,11 @@ impl UserValues {
         for file in &self.files {
             merge::merge_maps(&mut merged, file.values.clone());
         }
+        // The expressions were checked against one budget: written here, they pad no more.
+        let mut budget = strvals::Budget::new();
         for (expr, typing, _) in self.expressions() {
-            strvals::parse_into(expr, &mut merged, typing).map_err(|e| set_error(e, typing))?;
+            strvals::parse_into_within(expr, &mut merged, typing, &mut budget)
+                .map_err(|e| set_error(e, typing))?;
         }
         Ok(merged)
     }
@@ -397,8 +402,13 @@ fn split_assignments(expr: &str) -> Vec<(usize, String)> {
     parts
 }
 
-fn check_expression(expr: &str, typing: Typing) -> Result<(), ValuesError> {
-    strvals::parse_into(expr, &mut Mapping::new(), typing).map_err(|e| set_error(e, typing))
+/// Checks an expression (building no values) and charges its list padding to `budget`.
+fn check_expression(
+    expr: &str,
+    typing: Typing,
+    budget: &mut strvals::Budget,
+) -> Result<(), ValuesError> {
+    strvals::check(expr, budget).map_err(|e| set_error(e, typing))
 }
 
 fn set_error(error: StrvalsError, typing: Typing) -> ValuesError {
