@@ -221,10 +221,7 @@ pub fn masked(expr: &str) -> String {
 
 /// An invalid `--set` expression: where (column) and what (message), with secrets masked.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error(
-    "invalid expression `{expression}` at column {column}: {message}\n  {expression}\n  {pad}^",
-    pad = " ".repeat(.column.saturating_sub(1))
-)]
+#[error("{}", shown(expression, *column, message))]
 pub struct StrvalsError {
     expression: String,
     column: usize,
@@ -282,6 +279,17 @@ impl StrvalsError {
             message: fault.message,
         }
     }
+}
+
+/// An error as shown: the expression with a caret under the column; of a long expression, a
+/// window around the column ([`crate::diagnostic::Snippet`]).
+fn shown(expression: &str, column: usize, message: &str) -> String {
+    let snippet = crate::diagnostic::Snippet::new(expression, column, 1);
+    format!(
+        "invalid expression `{text}` at column {column}: {message}\n  {text}\n  {pad}^",
+        text = snippet.text,
+        pad = " ".repeat(snippet.before)
+    )
 }
 
 /// How a character of the expression is shown in an error: control characters (a tab, a
@@ -1427,6 +1435,23 @@ mod tests {
         assert_eq!(check("c[0]=1", &mut budget).unwrap_err().column(), 3);
         // parse_into gives each expression a budget of its own.
         parse_into("c[65536]=1", &mut dest, Typing::Infer).unwrap();
+    }
+
+    #[test]
+    fn a_long_expression_is_shown_as_a_window() {
+        let expr = format!("a={},b", "x".repeat(1_000_000));
+        let e = error(&expr);
+        assert!(e.expression() == expr, "the whole expression is kept");
+        assert_eq!(e.column(), 1_000_005);
+        let window = format!("…{},b", "x".repeat(98));
+        assert_eq!(
+            e.to_string(),
+            format!(
+                "invalid expression `{window}` at column 1000005: key \"b\" has no value \
+                 (expected `=`)\n  {window}\n  {}^",
+                " ".repeat(101)
+            )
+        );
     }
 
     #[test]
