@@ -585,6 +585,7 @@ fn run_with_full_stderr(args: &[&str]) -> Output {
 }
 
 /// A values file with an unknown key: a warning with `--no-strict`, an error without.
+#[cfg(unix)]
 fn typo_file() -> PathBuf {
     temp_file("streams-typo.yaml", "checkIntervall: 5\n")
 }
