@@ -155,7 +155,10 @@ fn unknown_keys_yaml(n: usize) -> String {
         }
     }
     assert!(SEED.contains("\nrunners:\n"));
-    format!("{}{top}", SEED.replacen("\nrunners:\n", &format!("\n{runners}"), 1))
+    format!(
+        "{}{top}",
+        SEED.replacen("\nrunners:\n", &format!("\n{runners}"), 1)
+    )
 }
 
 /// The whole path of a values file with `n` problems: load, merge, check, and the report
