@@ -1,15 +1,17 @@
 //! Benchmarks of the library: compiling the chart, rendering (defaults, the seed values, a large
-//! values file), merging values with `--set` expressions, and printing the manifests.
+//! values file), merging values with `--set` expressions, printing the manifests, and reporting
+//! the problems of values with many unknown keys.
 //!
 //! ```text
 //! cargo bench --bench render
 //! cargo bench --bench render -- --warm-up-time 1 --measurement-time 3   # quicker
+//! cargo bench --bench render -- diagnostics                             # one group
 //! ```
 
 use std::hint::black_box;
 
-use criterion::{criterion_group, criterion_main, BatchSize, Criterion};
-use gitlab_runner_chart::{Chart, Release, RenderOptions, Renderer, UserValues};
+use criterion::{criterion_group, criterion_main, BatchSize, BenchmarkId, Criterion, Throughput};
+use gitlab_runner_chart::{Chart, Error, Release, RenderOptions, Renderer, UserValues};
 
 const SEED: &str = include_str!("../values/seed.yaml");
 const REGISTRATION_FLAGS: &str = include_str!("../tests/golden/21-registration-flags/values.yaml");
@@ -140,5 +142,73 @@ fn output(c: &mut Criterion) {
     });
 }
 
-criterion_group!(benches, compile, render, values, output);
+/// A values file (seed values) with `n` unknown keys, one a line: half of them under `runners`,
+/// half at the top level.
+fn unknown_keys_yaml(n: usize) -> String {
+    let mut runners = String::from("runners:\n");
+    let mut top = String::new();
+    for i in 0..n {
+        if i % 2 == 0 {
+            runners.push_str(&format!("  unknownRunnerKey{i}: {i}\n"));
+        } else {
+            top.push_str(&format!("unknownTopLevelKey{i}: {i}\n"));
+        }
+    }
+    assert!(SEED.contains("\nrunners:\n"));
+    format!(
+        "{}{top}",
+        SEED.replacen("\nrunners:\n", &format!("\n{runners}"), 1)
+    )
+}
+
+/// The whole path of a values file with `n` problems: load, merge, check, and the report
+/// formatted, strict (errors) and not (warnings, then rendered). Time per key should not grow
+/// with `n`.
+fn diagnostics(c: &mut Criterion) {
+    let renderer = Renderer::new(Chart::builtin()).expect("chart compiles");
+    let strict = options();
+    let lenient = options().with_strict(false);
+    let mut strict_group = c.benchmark_group("diagnostics/unknown_keys");
+    strict_group.sample_size(10);
+    let mut cases = Vec::new();
+    for n in [100, 1_000, 10_000] {
+        let yaml = unknown_keys_yaml(n);
+        // Every key is reported.
+        let (count, text) = report(&renderer, &yaml, &strict);
+        assert_eq!(count, n);
+        let last = (n - 1) / 2 * 2;
+        assert!(text.contains(&format!("unknown key `unknownRunnerKey{last}`")));
+        assert_eq!(report(&renderer, &yaml, &lenient).0, n);
+        strict_group.throughput(Throughput::Elements(n as u64));
+        strict_group.bench_with_input(BenchmarkId::from_parameter(n), &yaml, |b, yaml| {
+            b.iter(|| report(&renderer, black_box(yaml), &strict))
+        });
+        cases.push((n, yaml));
+    }
+    strict_group.finish();
+    let mut lenient_group = c.benchmark_group("diagnostics/unknown_keys_as_warnings");
+    lenient_group.sample_size(10);
+    for (n, yaml) in &cases {
+        lenient_group.throughput(Throughput::Elements(*n as u64));
+        lenient_group.bench_with_input(BenchmarkId::from_parameter(n), yaml, |b, yaml| {
+            b.iter(|| report(&renderer, black_box(yaml), &lenient))
+        });
+    }
+    lenient_group.finish();
+}
+
+/// Loads `yaml`, renders it, and formats the problems: how many, and the report.
+fn report(renderer: &Renderer, yaml: &str, options: &RenderOptions) -> (usize, String) {
+    let values = values_from("values.yaml", yaml);
+    match renderer.render(&values, options) {
+        Err(Error::Invalid(diagnostics)) => (diagnostics.len(), diagnostics.to_string()),
+        Ok(manifests) => (
+            manifests.warnings().len(),
+            gitlab_runner_chart::diagnostic::render_all(manifests.warnings()),
+        ),
+        Err(e) => panic!("{e}"),
+    }
+}
+
+criterion_group!(benches, compile, render, values, output, diagnostics);
 criterion_main!(benches);

@@ -6,7 +6,18 @@
 //!                                [--values-schema]
 //! ```
 //! Manifests go to stdout (pipe them to `kubectl apply -f -`), warnings and errors to stderr.
-//! Exit codes: 0 rendered, 1 invalid input (values, release, template), 2 bad usage.
+//! Exit codes: 0 rendered, 1 invalid input (values, release, template) or the manifests could
+//! not be written, 2 bad usage.
+//!
+//! Closed and full streams never make it panic:
+//!
+//! - a reader that stops early (`render | head -1`, a closed stdout pipe) ends the run quietly
+//!   with the status of the render (0): the manifests were rendered, the reader wanted fewer of
+//!   them; like `yes | head -1` under a shell that does not count SIGPIPE, and what
+//!   `set -o pipefail` scripts with `| head` need;
+//! - any other failure to write the manifests (`>/dev/full`) is reported on stderr, status 1;
+//! - what cannot be written to stderr (closed, `2>/dev/full`) is dropped: the exit status still
+//!   says what happened (0 rendered with warnings, 1 invalid input).
 
 use std::io::{Read as _, Write as _};
 use std::process::ExitCode;
@@ -93,28 +104,44 @@ impl<E: std::fmt::Display> From<E> for Failure {
 }
 
 fn main() -> ExitCode {
+    // clap prints `--help`, `--version` and usage errors itself, ignoring write errors.
     let args = Args::parse();
     match run(&args) {
-        Ok(output) => {
-            // A reader that stops early (`| head`) is not an error of ours.
-            match std::io::stdout().lock().write_all(output.as_bytes()) {
-                Ok(()) => ExitCode::SUCCESS,
-                Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
-                Err(e) => {
-                    eprintln!("Error: cannot write the manifests: {e}");
-                    ExitCode::from(1)
-                }
-            }
-        }
+        Ok(output) => write_manifests(&output),
         Err(Failure::Message(message)) => {
-            eprintln!("Error: {message}");
+            to_stderr(&format!("Error: {message}"));
             ExitCode::from(1)
         }
         Err(Failure::Report(report)) => {
-            eprintln!("{report}");
+            to_stderr(&report);
             ExitCode::from(1)
         }
     }
+}
+
+/// Writes the manifests to stdout: 0 when written or when the reader stopped early (a closed
+/// pipe), 1 (with a message on stderr) when stdout cannot take them.
+fn write_manifests(output: &str) -> ExitCode {
+    let mut stdout = std::io::stdout().lock();
+    match stdout
+        .write_all(output.as_bytes())
+        .and_then(|()| stdout.flush())
+    {
+        Ok(()) => ExitCode::SUCCESS,
+        // A reader that stops early (`| head`) is not an error of ours.
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
+        Err(e) => {
+            to_stderr(&format!("Error: cannot write the manifests: {e}"));
+            ExitCode::from(1)
+        }
+    }
+}
+
+/// Writes `text` and a line break to stderr. A stderr that is closed or full cannot be told
+/// about it: the error is dropped (`eprintln!` would panic), the exit status still tells.
+fn to_stderr(text: &str) {
+    let mut stderr = std::io::stderr().lock();
+    let _ = writeln!(stderr, "{text}").and_then(|()| stderr.flush());
 }
 
 fn run(args: &Args) -> Result<String, Failure> {
@@ -173,7 +200,7 @@ fn run(args: &Args) -> Result<String, Failure> {
         Err(e) => return Err(e.into()),
     };
     if !manifests.warnings().is_empty() {
-        eprintln!("{}", Diagnostics(manifests.warnings().to_vec()));
+        to_stderr(&Diagnostics(manifests.warnings().to_vec()).to_string());
     }
     Ok(manifests.to_string())
 }

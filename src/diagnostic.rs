@@ -81,8 +81,9 @@ pub enum Origin {
         column: usize,
         /// How many characters to underline (at least one caret is shown).
         width: usize,
-        /// The text of the line, without its line break.
-        line_text: String,
+        /// The text of the line, without its line break (shared: the problems of one line of
+        /// a values file hold one copy).
+        line_text: std::sync::Arc<str>,
     },
     /// A `--set`/`--set-string` expression (already secret-masked by the caller), with the
     /// 1-based column.
@@ -104,7 +105,7 @@ impl Origin {
     /// The origin of a [`Span`] of a values file indexed by `index`: the line's text is taken
     /// from the index, and the width is the span's length, cut at the end of the line.
     pub fn file(name: impl Into<String>, index: &SpanIndex, span: Span) -> Origin {
-        let line_text = index.line(span.line).unwrap_or_default().to_string();
+        let line_text: std::sync::Arc<str> = index.line(span.line).unwrap_or_default().into();
         let rest = line_text
             .chars()
             .count()
@@ -252,8 +253,89 @@ fn char_width(c: char) -> usize {
     }
 }
 
-/// Writes a snippet line and its caret line: `text` with tabs as 4 spaces, and carets under
-/// the `width` characters from `column` (1-based), at least one.
+/// The most characters of a line (or of a `--set` expression) a diagnostic shows: of a longer
+/// one, a window around the column, with `…` where the line goes on. (A minified 4 MB JSON
+/// values file is one line.)
+pub const SNIPPET_CHARS: usize = 100;
+
+/// How many characters a window shows before the column, when the line is long enough.
+const CONTEXT_BEFORE: usize = 40;
+
+/// What a diagnostic shows of a line: at most [`SNIPPET_CHARS`] characters of it around a
+/// column (tabs as 4 spaces), and where the carets go.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Snippet {
+    /// The text shown: the line, or a window of it with `…` where it is cut.
+    pub text: String,
+    /// Terminal columns before the first caret.
+    pub before: usize,
+    /// How many carets (at least one).
+    pub carets: usize,
+}
+
+impl Snippet {
+    /// The snippet of `line` for the `width` characters from `column` (1-based, in
+    /// characters; past the end of the line, each missing character counts one). Linear in
+    /// the length of the line; only the window is copied.
+    ///
+    /// ```
+    /// use gitlab_runner_chart::diagnostic::Snippet;
+    /// let short = Snippet::new("a: [1, x]", 8, 1);
+    /// assert_eq!((short.text.as_str(), short.before, short.carets), ("a: [1, x]", 7, 1));
+    /// let line = format!("a: [{}x, {}]", "1, ".repeat(1000), "2, ".repeat(1000));
+    /// let long = Snippet::new(&line, 3005, 1);
+    /// assert_eq!(long.text.chars().count(), 102); // 100 and two `…`
+    /// assert!(long.text.starts_with("… 1, 1, ") && long.text.ends_with(", 2, 2, …"));
+    /// assert_eq!(long.text.chars().nth(long.before), Some('x'));
+    /// ```
+    pub fn new(line: &str, column: usize, width: usize) -> Snippet {
+        let len = line.chars().count();
+        let start = column.saturating_sub(1);
+        let (from, to) = if len <= SNIPPET_CHARS {
+            (0, len)
+        } else {
+            let from = start
+                .saturating_sub(CONTEXT_BEFORE)
+                .min(len - SNIPPET_CHARS);
+            (from, from + SNIPPET_CHARS)
+        };
+        let mut text = String::new();
+        let mut before = 0;
+        if from > 0 {
+            text.push('…');
+            before += 1;
+        }
+        let mut carets = 0;
+        for (i, c) in line.chars().enumerate().skip(from).take(to - from) {
+            if c == '\t' {
+                text.push_str("    ");
+            } else {
+                text.push(c);
+            }
+            if i < start {
+                before += char_width(c);
+            } else if i < start.saturating_add(width) {
+                carets += char_width(c);
+            }
+        }
+        if to < len {
+            text.push('…');
+        }
+        // Past the end of the line (an empty value there), each missing character counts one;
+        // the carets stop at the end of a window.
+        if to == len {
+            before += start.saturating_sub(len);
+            carets += width.saturating_sub(len.saturating_sub(start));
+        }
+        Snippet {
+            text,
+            before,
+            carets: carets.max(1),
+        }
+    }
+}
+
+/// Writes a snippet line and its caret line (see [`Snippet::new`]).
 fn write_snippet(
     f: &mut fmt::Formatter<'_>,
     gutter: &str,
@@ -262,29 +344,13 @@ fn write_snippet(
     column: usize,
     width: usize,
 ) -> fmt::Result {
-    let shown: String = text
-        .chars()
-        .map(|c| {
-            if c == '\t' {
-                "    ".to_string()
-            } else {
-                c.to_string()
-            }
-        })
-        .collect();
-    writeln!(f, "{label:>w$} | {shown}", w = gutter.len())?;
-    let start = column.saturating_sub(1);
-    let mut chars = text.chars();
-    let before: usize = chars.by_ref().take(start).map(char_width).sum();
-    // Past the end of the line (an empty value there), each missing character counts one.
-    let before = before + start.saturating_sub(text.chars().count());
-    let mut carets: usize = chars.by_ref().take(width).map(char_width).sum();
-    carets += width.saturating_sub(text.chars().count().saturating_sub(start));
+    let snippet = Snippet::new(text, column, width);
+    writeln!(f, "{label:>w$} | {}", snippet.text, w = gutter.len())?;
     write!(
         f,
         "{gutter} | {}{}",
-        " ".repeat(before),
-        "^".repeat(carets.max(1))
+        " ".repeat(snippet.before),
+        "^".repeat(snippet.carets)
     )
 }
 
@@ -677,6 +743,113 @@ mod tests {
         assert_eq!(
             d.to_string(),
             "error: a: bad\n  --> --set-string\n   | a=    b\n   |   ^^^^^\n   = help: quote it"
+        );
+    }
+
+    /// A line, the diagnostic's snippet and caret lines for a column and width on it.
+    fn shown(line: &str, column: usize, width: usize) -> (String, String) {
+        let d = Diagnostic::error("a", "bad").with_origin(Origin::File {
+            name: "v.yaml".into(),
+            line: 1,
+            column,
+            width,
+            line_text: line.into(),
+        });
+        let text = d.to_string();
+        let lines: Vec<&str> = text.lines().collect();
+        assert_eq!(lines.len(), 5, "{text}");
+        assert_eq!(lines[1], format!(" --> v.yaml:1:{column}"));
+        let snippet = lines[3].strip_prefix("1 | ").expect("the line").to_string();
+        let carets = lines[4]
+            .strip_prefix("  | ")
+            .expect("the carets")
+            .to_string();
+        (snippet, carets)
+    }
+
+    #[test]
+    fn a_long_line_is_shown_as_a_window_around_the_column() {
+        // 1,000,000 characters: `k0: 1, k1: 1, ...` with a `BAD` in the middle
+        let mut line = String::from("{");
+        let mut i = 0;
+        while line.len() < 500_000 {
+            line.push_str(&format!("k{i}: 1, "));
+            i += 1;
+        }
+        let column = line.chars().count() + 1;
+        line.push_str("BAD: x, ");
+        while line.len() < 1_000_000 {
+            line.push_str(&format!("k{i}: 1, "));
+            i += 1;
+        }
+        line.push('}');
+        let (snippet, carets) = shown(&line, column, 3);
+        assert_eq!(snippet.chars().count(), SNIPPET_CHARS + 2, "{snippet}");
+        assert!(
+            snippet.starts_with('…') && snippet.ends_with('…'),
+            "{snippet}"
+        );
+        assert_eq!(carets, format!("{}^^^", " ".repeat(CONTEXT_BEFORE + 1)));
+        assert_eq!(&snippet[snippet.find("BAD").unwrap()..][..6], "BAD: x");
+        assert_eq!(snippet.find("BAD").unwrap(), "…".len() + CONTEXT_BEFORE);
+
+        // Near the start: no `…` before, the caret where it is.
+        let (snippet, carets) = shown(&line, 2, 2);
+        assert_eq!(snippet, format!("{}…", &line[..SNIPPET_CHARS]));
+        assert_eq!(carets, " ^^");
+        // Near the end, and at the end: no `…` after.
+        let len = line.chars().count();
+        let (snippet, carets) = shown(&line, len, 1);
+        assert_eq!(snippet, format!("…{}", &line[len - SNIPPET_CHARS..]));
+        assert_eq!(carets, format!("{}^", " ".repeat(SNIPPET_CHARS)));
+        let (_, carets) = shown(&line, len + 1, 0);
+        assert_eq!(carets, format!("{}^", " ".repeat(SNIPPET_CHARS + 1)));
+        // An underline longer than the window stops at its end.
+        let (snippet, carets) = shown(&line, 2, 1_000);
+        assert!(snippet.ends_with('…'));
+        assert_eq!(carets, format!(" {}", "^".repeat(SNIPPET_CHARS - 1)));
+        // A line of exactly the limit is shown whole.
+        let limit = "x".repeat(SNIPPET_CHARS);
+        assert_eq!(shown(&limit, 100, 1).0, limit);
+        assert_eq!(
+            shown(&format!("{limit}y"), 101, 1).0,
+            format!("…{}", &limit[1..]) + "y"
+        );
+    }
+
+    #[test]
+    fn a_window_counts_characters_and_keeps_the_carets_under_them() {
+        // Wide characters and tabs before the column, in the window: the carets follow.
+        let line = format!("{}\t漢字 é😀: bad {}", "é".repeat(500), "ü".repeat(500));
+        let column = 500 + 9; // the `b` of `bad`
+        let (snippet, carets) = shown(&line, column, 3);
+        // 100 characters, the tab as 4 spaces, and two `…`
+        assert_eq!(snippet.chars().count(), SNIPPET_CHARS + 3 + 2, "{snippet}");
+        assert_eq!(
+            snippet,
+            format!("…{}    漢字 é😀: bad {}…", "é".repeat(32), "ü".repeat(56))
+        );
+        // `…`, 32 `é`, a tab (4), 漢字 (4), ` é` (2), 😀 (2), `: ` (2)
+        assert_eq!(
+            carets,
+            format!("{}^^^", " ".repeat(1 + 32 + 4 + 4 + 2 + 2 + 2))
+        );
+    }
+
+    #[test]
+    fn a_long_set_expression_is_shown_as_a_window() {
+        let expression = format!("runners.tags={}", "x".repeat(1_000_000));
+        let d = Diagnostic::error("runners.tags", "too long")
+            .with_origin(Origin::set("--set", expression, 1, 12));
+        let text = d.to_string();
+        assert!(text.len() < 400, "{text}");
+        assert_eq!(
+            text,
+            format!(
+                "error: runners.tags: too long\n  --> --set\n   | runners.tags={}…\n   | {}",
+                "x".repeat(SNIPPET_CHARS - 13),
+                "^".repeat(12)
+            )
         );
     }
 

@@ -560,3 +560,128 @@ fn skip_schema_validation_renders_values_the_schema_refuses() {
     let unchecked = run(&["-f", file.to_str().unwrap(), "--skip-schema-validation"]);
     assert!(success(&unchecked).contains("\"bad key\": \"x\""));
 }
+
+// ---- closed and full streams ----
+
+/// Runs the binary with `args` under `sh`, with `redirect` (e.g. `2>&-`) applied to it; stdin
+/// closed, stdout and stderr captured unless redirected. (A shell closes the descriptor: no
+/// `unsafe` `pre_exec` needed.)
+#[cfg(unix)]
+fn run_redirected(args: &[&str], redirect: &str) -> Output {
+    Command::new("sh")
+        .arg("-c")
+        .arg(format!("exec \"$0\" \"$@\" {redirect}"))
+        .arg(binary())
+        .args(args)
+        .current_dir(ROOT)
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .output()
+        .expect("run the render example under sh")
+}
+
+/// Runs the binary with `args` and its stderr writing to `/dev/full` (every write fails with
+/// "no space left on device"); returns the output (stdout captured).
+#[cfg(target_os = "linux")]
+fn run_with_full_stderr(args: &[&str]) -> Output {
+    let full = std::fs::File::options()
+        .write(true)
+        .open("/dev/full")
+        .expect("open /dev/full");
+    Command::new(binary())
+        .args(args)
+        .current_dir(ROOT)
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::from(full))
+        .output()
+        .expect("run the render example")
+}
+
+/// A values file with an unknown key: a warning with `--no-strict`, an error without.
+#[cfg(unix)]
+fn typo_file() -> PathBuf {
+    temp_file("streams-typo.yaml", "checkIntervall: 5\n")
+}
+
+#[cfg(unix)]
+#[test]
+fn closed_stderr_keeps_the_exit_status() {
+    let file = typo_file();
+    let file = file.to_str().unwrap();
+    // A warning that cannot be printed: still rendered, status 0.
+    let warned = run_redirected(&["-f", file, "--no-strict"], "2>&-");
+    assert_eq!(warned.status.code(), Some(0), "{warned:?}");
+    assert!(stdout(&warned).starts_with("---\n# Source: "), "{warned:?}");
+    // An error that cannot be printed: status 1, nothing on stdout.
+    let failed = run_redirected(&["-f", file], "2>&-");
+    assert_eq!(failed.status.code(), Some(1), "{failed:?}");
+    assert_eq!(stdout(&failed), "");
+    // A one-line error (not a report) too.
+    let failed = run_redirected(&["--set", "a.b"], "2>&-");
+    assert_eq!(failed.status.code(), Some(1), "{failed:?}");
+}
+
+#[cfg(target_os = "linux")]
+#[test]
+fn full_stderr_keeps_the_exit_status_and_never_panics() {
+    let file = typo_file();
+    let file = file.to_str().unwrap();
+    let warned = run_with_full_stderr(&["-f", file, "--no-strict"]);
+    assert_eq!(warned.status.code(), Some(0), "{warned:?}");
+    assert!(stdout(&warned).starts_with("---\n# Source: "), "{warned:?}");
+    for args in [
+        &["-f", file][..],
+        &["--set", "a.b"],
+        &["-f", "no/such/file.yaml"],
+    ] {
+        let failed = run_with_full_stderr(args);
+        // 101 would be a panic ("failed printing to stderr").
+        assert_eq!(failed.status.code(), Some(1), "{args:?}: {failed:?}");
+        assert_eq!(stdout(&failed), "", "{args:?}");
+    }
+}
+
+#[cfg(target_os = "linux")]
+#[test]
+fn full_stdout_is_an_error_on_stderr() {
+    let output = run_redirected(&["--set", "runnerToken=glrt-stream-test"], ">/dev/full");
+    assert_eq!(output.status.code(), Some(1), "{output:?}");
+    assert_eq!(
+        stderr(&output),
+        "Error: cannot write the manifests: No space left on device (os error 28)\n"
+    );
+    // And with stderr full as well: the same status, no panic.
+    let output = run_redirected(&[], ">/dev/full 2>/dev/full");
+    assert_eq!(output.status.code(), Some(1), "{output:?}");
+}
+
+#[test]
+fn reader_that_stops_early_ends_the_render_quietly() {
+    // Far more than a pipe's buffer (64 KiB on Linux), so that the binary is still writing
+    // when the reader goes away.
+    let mut yaml = String::from("runnerToken: glrt-stream-test\npodLabels:\n");
+    for i in 0..5_000 {
+        yaml.push_str(&format!("  example.com/label-{i}: value-{i}\n"));
+    }
+    let file = temp_file("streams-many-labels.yaml", &yaml);
+    let mut child = Command::new(binary())
+        .args(["-f", file.to_str().unwrap()])
+        .current_dir(ROOT)
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn the render example");
+    let mut pipe = child.stdout.take().expect("piped stdout");
+    let mut first = [0u8; 10];
+    std::io::Read::read_exact(&mut pipe, &mut first).expect("the first bytes of the render");
+    assert_eq!(&first, b"---\n# Sour");
+    drop(pipe); // `| head -c 10`
+    let output = child
+        .wait_with_output()
+        .expect("wait for the render example");
+    assert_eq!(output.status.code(), Some(0), "{output:?}");
+    assert_eq!(stderr(&output), "", "a quiet end");
+}

@@ -14,7 +14,7 @@ pub mod scalar;
 pub mod spans;
 pub mod strvals;
 
-use std::sync::OnceLock;
+use std::sync::{Arc, OnceLock};
 
 use serde_yaml::{Mapping, Value};
 
@@ -89,7 +89,7 @@ fn yaml_report(
             line,
             column,
             width: width.max(1),
-            line_text: text.to_string(),
+            line_text: text.into(),
         }),
         _ => None,
     };
@@ -130,6 +130,31 @@ pub struct UserValues {
     set_string: Vec<SetSource>,
     /// The text of every secret value given, longest first (built on first use).
     secrets: OnceLock<Vec<String>>,
+    /// What is left of [`strvals::MAX_PADDED_ELEMENTS`] for more `--set` expressions.
+    set_budget: strvals::Budget,
+    /// The masked text of the lines messages have shown, with their length in characters.
+    lines: LineCache,
+}
+
+/// Lines of values files as messages show them (masked), with their length in characters, by
+/// file name and line number.
+#[derive(Default)]
+struct LineCache(std::sync::Mutex<std::collections::HashMap<(String, usize), ShownLine>>);
+
+/// A line as messages show it, and its length in characters.
+type ShownLine = (Arc<str>, usize);
+
+impl Clone for LineCache {
+    /// A clone starts empty: the cache is rebuilt on use.
+    fn clone(&self) -> LineCache {
+        LineCache::default()
+    }
+}
+
+impl std::fmt::Debug for LineCache {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("LineCache")
+    }
 }
 
 /// A values file: its name, its values and where each of them is.
@@ -145,7 +170,7 @@ struct FileSource {
 /// A `--set` or `--set-string` expression, parsed once.
 #[derive(Debug, Clone)]
 struct SetSource {
-    expression: std::sync::Arc<Expression>,
+    expression: Arc<Expression>,
 }
 
 impl UserValues {
@@ -165,7 +190,7 @@ impl UserValues {
             spans: Some(loaded.spans),
             notes: loaded.notes,
         });
-        self.secrets = OnceLock::new();
+        self.forget_derived();
         Ok(())
     }
 
@@ -178,28 +203,28 @@ impl UserValues {
             spans: None,
             notes: Vec::new(),
         });
-        self.secrets = OnceLock::new();
+        self.forget_derived();
     }
 
     /// Adds a `--set` expression (`a.b=c,d[0]=e`; numbers, booleans and `null` are typed).
     pub fn set(&mut self, expr: &str) -> Result<(), ValuesError> {
-        let expression =
-            strvals::parse(expr, Typing::Infer).map_err(|e| set_error(e, Typing::Infer))?;
+        let expression = strvals::parse_within(expr, Typing::Infer, &mut self.set_budget)
+            .map_err(|e| set_error(e, Typing::Infer))?;
         self.set.push(SetSource {
-            expression: std::sync::Arc::new(expression),
+            expression: Arc::new(expression),
         });
-        self.secrets = OnceLock::new();
+        self.forget_derived();
         Ok(())
     }
 
     /// Adds a `--set-string` expression (every value stays a string).
     pub fn set_string(&mut self, expr: &str) -> Result<(), ValuesError> {
-        let expression =
-            strvals::parse(expr, Typing::String).map_err(|e| set_error(e, Typing::String))?;
+        let expression = strvals::parse_within(expr, Typing::String, &mut self.set_budget)
+            .map_err(|e| set_error(e, Typing::String))?;
         self.set_string.push(SetSource {
-            expression: std::sync::Arc::new(expression),
+            expression: Arc::new(expression),
         });
-        self.secrets = OnceLock::new();
+        self.forget_derived();
         Ok(())
     }
 
@@ -210,10 +235,18 @@ impl UserValues {
         for file in &self.files {
             merge::merge_maps(&mut merged, file.values.clone());
         }
+        // The expressions were charged to one budget when added: written here, they pad no
+        // more than that.
         for (source, _) in self.expressions() {
             source.expression.apply(&mut merged);
         }
         Ok(merged)
+    }
+
+    /// Drops what was derived from the sources (secret values, shown lines) when one is added.
+    fn forget_derived(&mut self) {
+        self.secrets = OnceLock::new();
+        self.lines = LineCache::default();
     }
 
     /// The names of the values files, in the order given.
@@ -277,24 +310,33 @@ impl UserValues {
         None
     }
 
-    /// The origin of `span` in the file `name` whose spans are `spans`, secrets masked.
+    /// The origin of `span` in the file `name` whose spans are `spans`, secrets masked. The
+    /// masked text of a line is made once and shared by every origin on that line (a values
+    /// file of one long line with many problems costs one copy of it, not one per problem).
     pub fn file_origin(&self, name: &str, spans: &SpanIndex, span: Span) -> Origin {
-        let Origin::File {
-            name,
-            line,
-            column,
-            width,
-            line_text,
-        } = Origin::file(name, spans, span)
-        else {
-            unreachable!("Origin::file gives a file origin")
+        let key = (name.to_string(), span.line);
+        let (line_text, chars) = {
+            let mut cache = self.lines.0.lock().unwrap_or_else(|e| e.into_inner());
+            cache
+                .entry(key)
+                .or_insert_with(|| {
+                    let text = mask(
+                        spans.line(span.line).unwrap_or_default(),
+                        self.secret_values(),
+                    );
+                    let chars = text.chars().count();
+                    (Arc::from(text), chars)
+                })
+                .clone()
         };
         Origin::File {
-            name,
-            line,
-            column,
-            width,
-            line_text: mask(&line_text, self.secret_values()),
+            name: name.to_string(),
+            line: span.line,
+            column: span.column,
+            width: span
+                .len
+                .min(chars.saturating_sub(span.column.saturating_sub(1))),
+            line_text,
         }
     }
 

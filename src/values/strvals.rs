@@ -43,6 +43,15 @@
 //! [`MAX_NESTED_NAME_LEVEL`] (30, as in Helm) `.` right after a name, and at most
 //! [`MAX_PATH_PARTS`] names and indices in all (ours, against absurd nesting).
 //!
+//! An index pads its list with nulls up to it: `a[65536]=x` makes 65537 values out of 12
+//! characters. The list elements that padding creates are counted against a [`Budget`] of
+//! [`MAX_PADDED_ELEMENTS`] (ours: Helm has no such limit, and a hundred `--set k<i>[65536]=1`
+//! take it over 600 MB). [`parse_into`] and [`parse`] give each expression a budget of its
+//! own; [`parse_within`] charges the one given, so that every expression of a render shares
+//! one. The count is what the expression pads when written into an empty
+//! mapping, found before anything is written (so that validity never depends on `dest`); written
+//! into values that already hold some of its lists, an expression pads no more than that.
+//!
 //! # Stricter than Helm
 //!
 //! Helm silently ignores or misreads some malformed expressions; these are errors here: an
@@ -68,6 +77,8 @@
 //! holds an unescaped `,`). The column refers to the shown expression; a problem inside a masked
 //! value points at its `***`.
 
+use std::collections::HashMap;
+
 use serde_yaml::{Mapping, Value};
 
 /// The largest list index accepted (`a[65536]=x`), as in Helm.
@@ -78,6 +89,50 @@ pub const MAX_NESTED_NAME_LEVEL: usize = 30;
 
 /// The most names and list indices in one key path (`a[0].b` has three).
 pub const MAX_PATH_PARTS: usize = 256;
+
+/// The most list elements that padding may create, in all, for the `--set` and `--set-string`
+/// expressions sharing a [`Budget`] (those of one render): two lists padded to Helm's largest
+/// index [`MAX_LIST_INDEX`], about 10 MB of nulls. Elements written explicitly (`a={x,y}`, or
+/// `a[3]=x` itself) count when padding creates them: `a[3]=x` counts 4, `a[0]=x,a[1]=y` counts 2.
+pub const MAX_PADDED_ELEMENTS: usize = 2 * (MAX_LIST_INDEX + 1);
+
+/// What is left of [`MAX_PADDED_ELEMENTS`] for more expressions; give the same budget to
+/// [`parse_within`] for every expression of one set of values.
+///
+/// ```
+/// # use gitlab_runner_chart::values::strvals::{parse_within, Budget, Typing, MAX_PADDED_ELEMENTS};
+/// let mut budget = Budget::new();
+/// parse_within("a[65536]=1", Typing::Infer, &mut budget)?;
+/// parse_within("b[65536]=1", Typing::Infer, &mut budget)?;
+/// assert_eq!(budget.remaining(), MAX_PADDED_ELEMENTS - 2 * 65537);
+/// let e = parse_within("c[9]=1", Typing::Infer, &mut budget).unwrap_err();
+/// assert_eq!(e.column(), 3);
+/// # Ok::<(), gitlab_runner_chart::values::strvals::StrvalsError>(())
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Budget {
+    remaining: usize,
+}
+
+impl Budget {
+    /// The whole of [`MAX_PADDED_ELEMENTS`].
+    pub fn new() -> Budget {
+        Budget {
+            remaining: MAX_PADDED_ELEMENTS,
+        }
+    }
+
+    /// How many list elements padding may still create.
+    pub fn remaining(&self) -> usize {
+        self.remaining
+    }
+}
+
+impl Default for Budget {
+    fn default() -> Budget {
+        Budget::new()
+    }
+}
 
 /// What replaces a secret in an error's expression.
 const MASK: &str = "***";
@@ -95,7 +150,8 @@ pub enum Typing {
 
 /// Parses one `--set`-style expression (`a.b=c,d[0].e=f,g={x,y}`) and writes it into `dest`.
 ///
-/// Nothing is written unless the whole expression is valid.
+/// Nothing is written unless the whole expression is valid. The expression has a [`Budget`] of
+/// its own; [`parse_within`] shares one between expressions.
 ///
 /// ```
 /// # use gitlab_runner_chart::values::strvals::{parse_into, Typing};
@@ -125,6 +181,18 @@ pub fn parse_into(expr: &str, dest: &mut Mapping, typing: Typing) -> Result<(), 
 /// # Ok::<(), gitlab_runner_chart::values::strvals::StrvalsError>(())
 /// ```
 pub fn parse(expr: &str, typing: Typing) -> Result<Expression, StrvalsError> {
+    parse_within(expr, typing, &mut Budget::new())
+}
+
+/// [`parse`], with the list elements the expression pads charged to `budget`: an expression
+/// that would pad more than what is left is invalid (at the index that goes past it), and
+/// charges nothing. Applied anywhere, it pads no more than it was charged (the padding is
+/// counted as into an empty mapping, the most it can be).
+pub fn parse_within(
+    expr: &str,
+    typing: Typing,
+    budget: &mut Budget,
+) -> Result<Expression, StrvalsError> {
     let chars: Vec<char> = expr.chars().collect();
     let secrets = secret_spans(&chars);
     let parser = Parser {
@@ -132,9 +200,10 @@ pub fn parse(expr: &str, typing: Typing) -> Result<Expression, StrvalsError> {
         pos: 0,
         secrets: &secrets,
     };
-    let assignments = parser
-        .parse()
-        .map_err(|fault| StrvalsError::new(&chars, &secrets, fault))?;
+    let fault = |fault| StrvalsError::new(&chars, &secrets, fault);
+    let assignments = parser.parse().map_err(fault)?;
+    let padded = padding(&assignments, budget.remaining).map_err(fault)?;
+    budget.remaining -= padded;
     let (shown, shown_at) = shown_with_positions(&chars, &secrets);
     let places = assignments
         .iter()
@@ -171,11 +240,13 @@ impl std::fmt::Debug for Expression {
 }
 
 impl Expression {
-    /// Writes the assignments into `dest`, in order (see the module documentation).
-    pub fn apply(&self, dest: &mut Mapping) {
-        for assignment in &self.assignments {
-            apply(dest, assignment, self.typing);
-        }
+    /// Writes the assignments into `dest`, in order (see the module documentation); returns
+    /// how many list elements padding created.
+    pub fn apply(&self, dest: &mut Mapping) -> usize {
+        self.assignments
+            .iter()
+            .map(|assignment| apply(dest, assignment, self.typing))
+            .sum()
     }
 
     /// The expression as it may be shown in messages (see [`masked`]).
@@ -197,7 +268,7 @@ impl Expression {
                     .iter()
                     .map(|part| match part {
                         Part::Key(k) => super::path::Segment::Key(k.clone()),
-                        Part::Index(i) => super::path::Segment::Index(*i),
+                        Part::Index { index, .. } => super::path::Segment::Index(*index),
                     })
                     .collect();
                 target.starts_with(path) || path.starts_with(&target)
@@ -257,10 +328,7 @@ pub fn masked(expr: &str) -> String {
 
 /// An invalid `--set` expression: where (column) and what (message), with secrets masked.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error(
-    "invalid expression `{expression}` at column {column}: {message}\n  {expression}\n  {pad}^",
-    pad = " ".repeat(.column.saturating_sub(1))
-)]
+#[error("{}", shown(expression, *column, message))]
 pub struct StrvalsError {
     expression: String,
     column: usize,
@@ -320,6 +388,17 @@ impl StrvalsError {
     }
 }
 
+/// An error as shown: the expression with a caret under the column; of a long expression, a
+/// window around the column ([`crate::diagnostic::Snippet`]).
+fn shown(expression: &str, column: usize, message: &str) -> String {
+    let snippet = crate::diagnostic::Snippet::new(expression, column, 1);
+    format!(
+        "invalid expression `{text}` at column {column}: {message}\n  {text}\n  {pad}^",
+        text = snippet.text,
+        pad = " ".repeat(snippet.before)
+    )
+}
+
 /// How a character of the expression is shown in an error: control characters (a tab, a
 /// newline) would break the caret line, so they are shown as `\u{FFFD}`.
 fn shown_char(c: char) -> char {
@@ -342,7 +421,11 @@ struct Fault {
 /// One step of a key path.
 enum Part {
     Key(String),
-    Index(usize),
+    /// A list index, and where its text starts in the expression.
+    Index {
+        index: usize,
+        at: usize,
+    },
 }
 
 /// A value as written, before typing.
@@ -421,7 +504,11 @@ impl Parser<'_> {
             let mut after_index = false;
             while self.peek() == Some('[') {
                 self.check_path_length(&path)?;
-                path.push(Part::Index(self.index()?));
+                let at = self.pos + 1;
+                path.push(Part::Index {
+                    index: self.index()?,
+                    at,
+                });
                 after_index = true;
                 match self.peek() {
                     None | Some('[' | '.' | '=' | ',') => {}
@@ -763,8 +850,8 @@ fn fold_eq(text: &str, word: &str) -> bool {
     }
 }
 
-/// Writes one assignment into `dest`.
-fn apply(dest: &mut Mapping, assignment: &Assignment, typing: Typing) {
+/// Writes one assignment into `dest`; returns how many list elements padding created.
+fn apply(dest: &mut Mapping, assignment: &Assignment, typing: Typing) -> usize {
     let value = match &assignment.value {
         RawValue::Scalar(text) => typed(text.clone(), typing),
         RawValue::List(items) => Value::Sequence(
@@ -777,8 +864,9 @@ fn apply(dest: &mut Mapping, assignment: &Assignment, typing: Typing) {
     let mut parts = assignment.path.iter();
     // The parser makes every path start with a key.
     let Some(Part::Key(first)) = parts.next() else {
-        return;
+        return 0;
     };
+    let mut padded = 0;
     let mut slot = dest
         .entry(Value::String(first.clone()))
         .or_insert(Value::Null);
@@ -787,9 +875,10 @@ fn apply(dest: &mut Mapping, assignment: &Assignment, typing: Typing) {
             Part::Key(key) => mapping_in(slot)
                 .entry(Value::String(key.clone()))
                 .or_insert(Value::Null),
-            &Part::Index(index) => {
+            &Part::Index { index, .. } => {
                 let list = sequence_in(slot);
                 if list.len() <= index {
+                    padded += index + 1 - list.len();
                     list.resize(index + 1, Value::Null);
                 }
                 &mut list[index]
@@ -797,6 +886,87 @@ fn apply(dest: &mut Mapping, assignment: &Assignment, typing: Typing) {
         };
     }
     *slot = value;
+    padded
+}
+
+/// The shape of what an expression writes, without the values: enough to count the list
+/// elements padding creates.
+#[derive(Default)]
+enum Shape {
+    #[default]
+    Other,
+    Map(HashMap<String, Shape>),
+    List {
+        len: usize,
+        items: HashMap<usize, Shape>,
+    },
+}
+
+/// How many list elements `assignments` pad when written into an empty mapping (as [`apply`]
+/// does, without building the values), or a fault at the index that takes it past `limit`.
+fn padding(assignments: &[Assignment], limit: usize) -> Result<usize, Fault> {
+    let mut root: HashMap<String, Shape> = HashMap::new();
+    let mut total = 0usize;
+    for assignment in assignments {
+        let mut parts = assignment.path.iter();
+        let Some(Part::Key(first)) = parts.next() else {
+            continue;
+        };
+        let mut slot = root.entry(first.clone()).or_default();
+        for part in parts {
+            slot = match part {
+                Part::Key(key) => {
+                    if !matches!(slot, Shape::Map(_)) {
+                        *slot = Shape::Map(HashMap::new());
+                    }
+                    let Shape::Map(map) = slot else {
+                        unreachable!("the slot was just made a map")
+                    };
+                    map.entry(key.clone()).or_default()
+                }
+                Part::Index { index, at } => {
+                    if !matches!(slot, Shape::List { .. }) {
+                        *slot = Shape::List {
+                            len: 0,
+                            items: HashMap::new(),
+                        };
+                    }
+                    let Shape::List { len, items } = slot else {
+                        unreachable!("the slot was just made a list")
+                    };
+                    if *len <= *index {
+                        total += *index + 1 - *len;
+                        if total > limit {
+                            return Err(over_budget(*at, *index));
+                        }
+                        *len = *index + 1;
+                    }
+                    items.entry(*index).or_default()
+                }
+            };
+        }
+        *slot = match &assignment.value {
+            RawValue::Scalar(_) => Shape::Other,
+            RawValue::List(items) => Shape::List {
+                len: items.len(),
+                items: HashMap::new(),
+            },
+        };
+    }
+    Ok(total)
+}
+
+/// The fault of the index `index`, at `at`, that pads lists past the budget. (An index is in a
+/// key, never in a secret value.)
+fn over_budget(at: usize, index: usize) -> Fault {
+    Fault {
+        pos: at,
+        message: format!(
+            "list index {index} pads lists past {MAX_PADDED_ELEMENTS} elements in all, the \
+             limit for the `--set` and `--set-string` expressions of a render (an index pads \
+             its list with nulls up to it)"
+        ),
+    }
 }
 
 /// The mapping in `slot`, which becomes an empty mapping if it holds anything else.
@@ -1324,6 +1494,117 @@ mod tests {
         assert_eq!((e.expression(), e.column()), ("a=hunter2,b", 12));
     }
 
+    fn charged(expr: &str) -> usize {
+        let mut budget = Budget::new();
+        parse_within(expr, Typing::Infer, &mut budget).unwrap_or_else(|e| panic!("{expr}: {e}"));
+        MAX_PADDED_ELEMENTS - budget.remaining()
+    }
+
+    #[test]
+    fn padding_is_charged_as_it_would_be_written_into_an_empty_mapping() {
+        for (expr, elements) in [
+            ("a=1,b.c=2,l={x,y,z}", 0),
+            ("a[0]=x", 1),
+            ("a[3]=x", 4),
+            ("a[0]=x,a[1]=y,a[2]=z", 3),
+            ("a[2]=x,a[0]=y,a[1]=z", 3),
+            ("a={x,y},a[3]=z", 2),
+            ("a[2].b[2]=1", 6),
+            ("a[2].b[2]=1,a[2].b[5]=1,a[1].b[0]=1", 10),
+            ("a[1][1]=1", 4),
+            // a list replaced by a map, then a list again: padded twice
+            ("a[9]=1,a.b=1,a[9]=1", 20),
+            ("a[9]=1,a=x,a[9]=1", 20),
+            ("a.b[4]=1,a.c[4]=1,b[4]=1", 15),
+            ("a[65536]=1", 65_537),
+        ] {
+            assert_eq!(charged(expr), elements, "{expr}");
+            assert_eq!(
+                charged_and_padded(expr, &mut Mapping::new()),
+                Some((elements, elements)),
+                "{expr}"
+            );
+        }
+        // Into values holding the lists already, less.
+        let mut dest = yaml("a: [1, 2, 3, 4, 5]\n");
+        assert_eq!(charged_and_padded("a[6]=x", &mut dest), Some((7, 2)));
+    }
+
+    #[test]
+    fn the_budget_is_shared_by_the_expressions_given_it() {
+        let mut budget = Budget::new();
+        assert_eq!(budget, Budget::default());
+        assert_eq!(budget.remaining(), MAX_PADDED_ELEMENTS);
+        let mut dest = Mapping::new();
+        parse_within("a[65536]=1", Typing::Infer, &mut budget)
+            .map(|e| {
+                e.apply(&mut dest);
+            })
+            .unwrap();
+        parse_within("b[65535]=1", Typing::Infer, &mut budget)
+            .map(drop)
+            .unwrap();
+        assert_eq!(budget.remaining(), 1);
+        // One element more than what is left: refused at that index, nothing charged or
+        // written.
+        let e = parse_within("x=1,c[0]=1,d[1]=1", Typing::Infer, &mut budget).unwrap_err();
+        assert_eq!((e.expression(), e.column()), ("x=1,c[0]=1,d[1]=1", 14));
+        assert_eq!(
+            e.message(),
+            "list index 1 pads lists past 131074 elements in all, the limit for the `--set` and \
+             `--set-string` expressions of a render (an index pads its list with nulls up to it)"
+        );
+        assert_eq!(budget.remaining(), 1);
+        assert_eq!(dest.len(), 1, "nothing written: {dest:?}");
+        parse_within("c[0]=1", Typing::Infer, &mut budget)
+            .map(drop)
+            .unwrap();
+        assert_eq!(budget.remaining(), 0);
+        // Nothing left: only expressions that pad nothing.
+        parse_within("c=1,d.e={x,y}", Typing::Infer, &mut budget)
+            .map(drop)
+            .unwrap();
+        assert_eq!(
+            parse_within("c[0]=1", Typing::Infer, &mut budget)
+                .map(drop)
+                .unwrap_err()
+                .column(),
+            3
+        );
+        // parse_into gives each expression a budget of its own.
+        parse_into("c[65536]=1", &mut dest, Typing::Infer).unwrap();
+    }
+
+    #[test]
+    fn a_long_expression_is_shown_as_a_window() {
+        let expr = format!("a={},b", "x".repeat(1_000_000));
+        let e = error(&expr);
+        assert!(e.expression() == expr, "the whole expression is kept");
+        assert_eq!(e.column(), 1_000_005);
+        let window = format!("…{},b", "x".repeat(98));
+        assert_eq!(
+            e.to_string(),
+            format!(
+                "invalid expression `{window}` at column 1000005: key \"b\" has no value \
+                 (expected `=`)\n  {window}\n  {}^",
+                " ".repeat(101)
+            )
+        );
+    }
+
+    #[test]
+    fn one_expression_padding_past_the_budget_is_invalid() {
+        let e = error("a[65536]=1,b[65536]=1,c[0]=1");
+        assert_eq!(e.column(), 25);
+        assert!(e
+            .message()
+            .starts_with("list index 0 pads lists past 131074 elements"));
+        // A secret value in the expression stays masked.
+        let e = error("token=glrt-x,a[65536]=1,b[65536]=1,c[0]=1");
+        assert_eq!(e.expression(), "token=***,a[65536]=1,b[65536]=1,c[0]=1");
+        assert_eq!(e.column(), 35);
+    }
+
     /// Every string of up to 4 characters over the syntax characters: no panic, and a column
     /// inside (or just past) the shown expression.
     #[test]
@@ -1391,7 +1672,24 @@ mod tests {
         }
     }
 
+    /// What `expr` is charged, and what it really pads written into `dest`; `None` if invalid.
+    fn charged_and_padded(expr: &str, dest: &mut Mapping) -> Option<(usize, usize)> {
+        let mut budget = Budget::new();
+        let expression = parse_within(expr, Typing::Infer, &mut budget).ok()?;
+        let charged = MAX_PADDED_ELEMENTS - budget.remaining();
+        let padded = expression.apply(dest);
+        Some((charged, padded))
+    }
+
     fn check_no_panic(expr: &str) {
+        // The charge is what the expression pads into an empty mapping, and a bound of what it
+        // pads into values that hold some of its keys already.
+        if let Some((charged, padded)) = charged_and_padded(expr, &mut Mapping::new()) {
+            assert_eq!(charged, padded, "{expr:?} into an empty mapping");
+            let mut dest = yaml("a: [1, {b: 2}, [3]]\nb: x\n'0': [[], 1]\n");
+            let (_, padded) = charged_and_padded(expr, &mut dest).expect(expr);
+            assert!(padded <= charged, "{expr:?}: {padded} > {charged}");
+        }
         for typing in [Typing::Infer, Typing::String] {
             let mut dest = yaml("a: [1, {b: 2}]\nb: x\n");
             match parse_into(expr, &mut dest, typing) {
