@@ -171,19 +171,47 @@ fn run(args: &Args) -> Result<String, Failure> {
             "-f - is given more than once: standard input can be read only once".to_string(),
         ));
     }
+    // Every file and expression is read, so that one run reports every broken input at once
+    // (a broken YAML file does not hide a bad --set, nor another broken file).
+    let mut problems = Vec::new();
     for file in &args.values {
-        let (name, text) = read_values_file(file).map_err(Failure::Message)?;
-        values.add_yaml(&name, &text).map_err(|e| match e {
-            // already a report with the line and a caret
-            ValuesError::Yaml { .. } => Failure::Report(e.to_string()),
-            other => other.into(),
-        })?;
+        match read_values_file(file) {
+            Ok((name, text)) => {
+                if let Err(e) = values.add_yaml(&name, &text) {
+                    problems.push(match e {
+                        // already a report with the line and a caret
+                        ValuesError::Yaml { .. } => Failure::Report(e.to_string()),
+                        other => other.into(),
+                    });
+                }
+            }
+            Err(message) => problems.push(Failure::Message(message)),
+        }
     }
     for expr in &args.set {
-        values.set(expr)?;
+        if let Err(e) = values.set(expr) {
+            problems.push(e.into());
+        }
     }
     for expr in &args.set_string {
-        values.set_string(expr)?;
+        if let Err(e) = values.set_string(expr) {
+            problems.push(e.into());
+        }
+    }
+    if problems.len() == 1 {
+        return Err(problems.remove(0));
+    }
+    if !problems.is_empty() {
+        let n = problems.len();
+        let mut report: Vec<String> = problems
+            .into_iter()
+            .map(|p| match p {
+                Failure::Report(report) => report,
+                Failure::Message(message) => format!("error: {message}"),
+            })
+            .collect();
+        report.push(format!("error: {n} inputs could not be read"));
+        return Err(Failure::Report(report.join("\n\n")));
     }
     let chart = if args.skip_schema_validation {
         chart.with_schema(None)
