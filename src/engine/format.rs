@@ -63,14 +63,21 @@ pub(crate) fn format_float_exponent(f: f64) -> String {
 fn float_layout(f: f64, force_exponent: bool) -> String {
     // Rust's `{:e}` gives the shortest digits that read back as `f`
     // (the same digits as Go's strconv with precision -1), e.g. `-1.5e300`.
-    let sci = format!("{:e}", f);
-    let (mantissa, exp) = match sci.split_once('e') {
-        Some(parts) => parts,
-        None => return sci,
+    let exponent_from = if force_exponent { -4 } else { 21 };
+    shortest_layout(&format!("{f:e}"), exponent_from)
+}
+
+/// Go's layout of the shortest digits of a float, given as Rust's `{:e}` text (`-1.5e300`;
+/// `{:e}` of an `f64` or an `f32` gives the digits Go's strconv gives for that precision):
+/// plain notation for exponents from -4 up to `exponent_from` (excluded), else `d.ddde±XX`
+/// with at least two exponent digits. Go's `%v` uses 21, `strconv.FormatFloat(f, 'g', -1, _)`
+/// uses 6.
+pub(crate) fn shortest_layout(scientific: &str, exponent_from: i32) -> String {
+    let Some((mantissa, exp)) = scientific.split_once('e') else {
+        return scientific.to_string();
     };
-    let exp: i32 = match exp.parse() {
-        Ok(e) => e,
-        Err(_) => return sci,
+    let Ok(exp) = exp.parse::<i32>() else {
+        return scientific.to_string();
     };
     let (negative, mantissa) = match mantissa.strip_prefix('-') {
         Some(m) => (true, m),
@@ -81,7 +88,7 @@ fn float_layout(f: f64, force_exponent: bool) -> String {
     if negative {
         out.push('-');
     }
-    if force_exponent || !(-4..21).contains(&exp) {
+    if !(-4..exponent_from).contains(&exp) {
         // d.ddde±XX with at least two exponent digits, as Go writes it.
         out.push_str(&digits[..1]);
         if digits.len() > 1 {
