@@ -22,26 +22,7 @@ const GOLDEN_SHELL: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/golden-sh
 type Suite = (&'static str, fn() -> Chart);
 const SUITES: [Suite; 2] = [(GOLDEN, Chart::builtin), (GOLDEN_SHELL, Chart::shell)];
 
-#[derive(Debug, serde::Deserialize)]
-#[serde(deny_unknown_fields, rename_all = "camelCase")]
-struct Options {
-    #[serde(default = "default_release")]
-    release: String,
-    #[serde(default = "default_namespace")]
-    namespace: String,
-    kube_version: Option<String>,
-    /// Render without the values schema (for values Kubernetes would refuse, to test quoting).
-    #[serde(default)]
-    skip_schema_validation: bool,
-}
-
-fn default_release() -> String {
-    "ci".to_string()
-}
-
-fn default_namespace() -> String {
-    "gitlab".to_string()
-}
+use support::Options;
 
 fn cases() -> Vec<PathBuf> {
     support::case_dirs(GOLDEN)

@@ -84,28 +84,7 @@ struct Input {
     checked: bool,
 }
 
-/// A golden case's `options.yaml` (see tests/golden.rs).
-#[derive(Debug, serde::Deserialize)]
-#[serde(deny_unknown_fields, rename_all = "camelCase")]
-struct Options {
-    #[serde(default = "default_release")]
-    release: String,
-    #[serde(default = "default_namespace")]
-    namespace: String,
-    /// Ignored here: every version is rendered.
-    #[allow(dead_code)]
-    kube_version: Option<String>,
-    #[serde(default)]
-    skip_schema_validation: bool,
-}
-
-fn default_release() -> String {
-    "ci".to_string()
-}
-
-fn default_namespace() -> String {
-    "gitlab".to_string()
-}
+use support::Options;
 
 fn files_ending(dir: &str, suffix: &str) -> Vec<PathBuf> {
     let mut files: Vec<PathBuf> = std::fs::read_dir(Path::new(ROOT).join(dir))

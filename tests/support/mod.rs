@@ -271,3 +271,29 @@ pub fn case_dirs(dir: &str) -> Vec<PathBuf> {
     dirs.sort();
     dirs
 }
+
+/// A golden case's `options.yaml`: the release, namespace and Kubernetes version it is rendered
+/// for, and whether without the values schema.
+#[derive(Debug, serde::Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct Options {
+    /// `Release.Name` (default `ci`).
+    #[serde(default = "default_release")]
+    pub release: String,
+    /// `Release.Namespace` (default `gitlab`).
+    #[serde(default = "default_namespace")]
+    pub namespace: String,
+    /// The Kubernetes version (default: the renderer's).
+    pub kube_version: Option<String>,
+    /// Render without the values schema (for values Kubernetes would refuse, to test quoting).
+    #[serde(default)]
+    pub skip_schema_validation: bool,
+}
+
+fn default_release() -> String {
+    "ci".to_string()
+}
+
+fn default_namespace() -> String {
+    "gitlab".to_string()
+}
