@@ -417,6 +417,24 @@ mod tests {
     }
 
     #[test]
+    fn default_values_are_read_as_helm_reads_them() {
+        // Merge keys, YAML 1.1 scalars and only the first document, as for a user's file.
+        let values = "base: &base {image: alpine, tag: on}\nrunner:\n  <<: *base\n  image: ubuntu\n---\nlater: 1\n";
+        let chart = Chart::from_parts(
+            "Chart.yaml",
+            "apiVersion: v1\nname: x\nversion: 1.0.0\n",
+            values,
+            Vec::new(),
+        )
+        .unwrap();
+        let expected: serde_yaml::Mapping = serde_yaml::from_str(
+            "base: {image: alpine, tag: true}\nrunner: {image: ubuntu, tag: true}",
+        )
+        .unwrap();
+        assert_eq!(chart.default_values(), &expected);
+    }
+
+    #[test]
     fn metadata_errors_name_the_file() {
         let err = Chart::from_parts("my/Chart.yaml", "name: [", "", Vec::new()).unwrap_err();
         assert!(

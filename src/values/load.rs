@@ -964,7 +964,6 @@ mod tests {
         // In a list, the first mapping wins.
         assert_eq!(got["m3"], Value::Mapping(yaml("{p: 1, q: 1, r: 2}")));
         assert_eq!(got["m4"], Value::Mapping(yaml("{p: 1, q: 2, r: 2}")));
-        // In the chart's own default values too (`Chart::from_dir` loads them with `load`).
         for bad in [
             "m:\n  <<: 5\n",
             "l: &l [{a: 1}]\nm:\n  <<: *l\n",
