@@ -73,6 +73,10 @@ pub struct Suggester {
     keys: BTreeMap<Path, Vec<String>>,
     /// The key paths of the newer official chart.
     newer: BTreeSet<Path>,
+    /// For each of `paths`, its last key made canonical ([`canonical`]), computed once.
+    canonical_keys: Vec<String>,
+    /// For each of `paths`, its last 2 and 3 keys joined and made canonical (`runnerstags`).
+    joined_keys: Vec<Vec<String>>,
 }
 
 impl Suggester {
@@ -83,12 +87,34 @@ impl Suggester {
             paths: Vec::new(),
             keys: BTreeMap::new(),
             newer: newer_chart_paths(),
+            canonical_keys: Vec::new(),
+            joined_keys: Vec::new(),
         };
         suggester.walk(schema, &Path::root(), 0, &mut BTreeSet::new());
         for keys in suggester.keys.values_mut() {
             keys.sort_unstable();
             keys.dedup();
         }
+        suggester.canonical_keys = suggester
+            .paths
+            .iter()
+            .map(|p| last_key(p).map(canonical).unwrap_or_default())
+            .collect();
+        suggester.joined_keys = suggester
+            .paths
+            .iter()
+            .map(|path| {
+                let keys: Vec<&str> = path
+                    .segments()
+                    .iter()
+                    .rev()
+                    .map_while(Segment::as_key)
+                    .collect();
+                (2..=keys.len().min(3))
+                    .map(|n| keys[..n].iter().rev().map(|k| canonical(k)).collect())
+                    .collect()
+            })
+            .collect();
         suggester
     }
 
@@ -208,7 +234,9 @@ impl Suggester {
         let mut elsewhere: Vec<&Path> = self
             .paths
             .iter()
-            .filter(|p| last_key(p).is_some_and(|k| canonical(k) == wanted))
+            .zip(&self.canonical_keys)
+            .filter(|(_, k)| **k == wanted)
+            .map(|(p, _)| p)
             .filter(|p| p.parent().as_ref() != Some(parent))
             .collect();
         if !elsewhere.is_empty() {
@@ -230,17 +258,9 @@ impl Suggester {
         };
         // 3. A path written as one key: `runnerTags` for `runners.tags`.
         let mut joined: Vec<(f64, &Path)> = Vec::new();
-        for path in &self.paths {
-            let keys: Vec<&str> = path
-                .segments()
-                .iter()
-                .rev()
-                .map_while(Segment::as_key)
-                .collect();
-            for n in 2..=keys.len().min(3) {
-                let text: String = keys[..n].iter().rev().map(|k| canonical(k)).collect();
-                let score = similarity(&text, &wanted);
-                if score >= 0.9 {
+        for (path, texts) in self.paths.iter().zip(&self.joined_keys) {
+            for text in texts {
+                if let Some(score) = similar_enough(text, &wanted, 0.9) {
                     joined.push((score, path));
                 }
             }
@@ -257,10 +277,8 @@ impl Suggester {
             let typos: Vec<(f64, &Path)> = self
                 .paths
                 .iter()
-                .filter_map(|p| {
-                    let score = similarity(&canonical(last_key(p)?), &wanted);
-                    (score >= 0.9).then_some((score, p))
-                })
+                .zip(&self.canonical_keys)
+                .filter_map(|(p, k)| Some((similar_enough(k, &wanted, 0.9)?, p)))
                 .collect();
             if let Some((score, path)) = best_scored(typos, parent) {
                 consider(score, format!("did you mean `{path}`?"));
@@ -307,6 +325,19 @@ fn similarity(a: &str, b: &str) -> f64 {
     strsim::normalized_damerau_levenshtein(a, b)
 }
 
+/// [`similarity`] of `a` and `b` if it is at least `threshold`. Strings whose lengths differ
+/// by more than `1 - threshold` of the longer cannot be that similar (every missing character
+/// is an edit), and are skipped without computing the distance.
+fn similar_enough(a: &str, b: &str, threshold: f64) -> Option<f64> {
+    let (la, lb) = (a.chars().count(), b.chars().count());
+    let longest = la.max(lb);
+    if longest > 0 && (longest - la.min(lb)) as f64 > (1.0 - threshold) * longest as f64 + 1e-9 {
+        return None;
+    }
+    let score = similarity(a, b);
+    (score >= threshold).then_some(score)
+}
+
 /// The candidate closest to `wanted` (a canonical key) and its score, if at least `threshold`
 /// similar.
 fn closest<'a>(
@@ -315,8 +346,7 @@ fn closest<'a>(
     threshold: f64,
 ) -> Option<(f64, &'a str)> {
     candidates
-        .map(|c| (similarity(wanted, &canonical(c)), c))
-        .filter(|(score, _)| *score >= threshold)
+        .filter_map(|c| Some((similar_enough(wanted, &canonical(c), threshold)?, c)))
         .max_by(|a, b| a.0.total_cmp(&b.0).then(b.1.cmp(a.1)))
 }
 
