@@ -333,13 +333,13 @@ impl Builder<'_> {
                     empty: text.is_empty(),
                 };
                 let span = self.locator.value_span(kind, raw, self.in_value_position());
-                let core_tag = tag.as_deref().and_then(core_suffix);
+                let tag = tag.as_deref().map(tag_name);
                 let scalar_style = if style == ScalarStyle::Plain {
                     Style::Plain
                 } else {
                     Style::Quoted
                 };
-                let value = scalar::resolve(&text, scalar_style, core_tag.as_deref())
+                let value = scalar::resolve(&text, scalar_style, tag.as_deref())
                     .map_err(|e| self.scalar_error(span, e))?;
                 let plain =
                     (style == ScalarStyle::Plain && tag.is_none()).then(|| text.to_string());
@@ -504,13 +504,7 @@ impl Builder<'_> {
                         merge,
                     };
                 }
-                Pending::Value {
-                    key,
-                    span: key_span,
-                    merge: true,
-                } => {
-                    let _ = key;
-                    let _ = key_span;
+                Pending::Value { merge: true, .. } => {
                     merge_into(map, spans, node).map_err(|span| {
                         self.error_at(
                             span,
@@ -749,17 +743,18 @@ fn key_string(value: &Value, as_float: bool, negative: bool) -> Result<String, &
     }
 }
 
-/// The core-schema suffix of a tag (`str` for `!!str`), or `None` for another tag.
-fn core_suffix(tag: &Tag) -> Option<String> {
+/// A tag as [`scalar::resolve`] takes it: its core-schema name (`str` for `!!str` and for
+/// the verbatim `!<tag:yaml.org,2002:str>`), or the whole tag for another one (`!foo`).
+fn tag_name(tag: &Tag) -> String {
     const CORE: &str = "tag:yaml.org,2002:";
     if tag.handle == CORE {
-        return Some(tag.suffix.clone());
+        return tag.suffix.clone();
     }
-    // A verbatim tag `!<tag:yaml.org,2002:int>`.
     let full = format!("{}{}", tag.handle, tag.suffix);
-    full.strip_prefix(CORE)
-        .map(str::to_string)
-        .or(Some(String::from("(not core)")))
+    match full.strip_prefix(CORE) {
+        Some(core) => core.to_string(),
+        None => full,
+    }
 }
 
 /// Refuses, before parsing, input whose size or flow nesting would make parsing slow.

@@ -53,8 +53,9 @@ pub enum ScalarError {
     Binary,
 }
 
-/// The value Helm reads for a scalar with `text`, `style` and an optional core tag suffix
-/// (`"str"`, `"int"`, ... for `!!str`, `!!int`; `None` for no tag or a non-core tag).
+/// The value Helm reads for a scalar with `text`, `style` and an optional `tag`: its
+/// core-schema name (`"str"`, `"int"`, ... for `!!str`, `!!int`) or, for another tag, the tag
+/// as written (`"!foo"`; the text then stays a string).
 ///
 /// ```
 /// use gitlab_runner_chart::values::scalar::{resolve, Style};
@@ -65,8 +66,8 @@ pub enum ScalarError {
 /// assert_eq!(resolve("yes", Style::Quoted, None), Ok(Value::from("yes")));
 /// assert_eq!(resolve("2001-12-14", Style::Plain, None), Ok(Value::from("2001-12-14")));
 /// ```
-pub fn resolve(text: &str, style: Style, core_tag: Option<&str>) -> Result<Value, ScalarError> {
-    match core_tag {
+pub fn resolve(text: &str, style: Style, tag: Option<&str>) -> Result<Value, ScalarError> {
+    match tag {
         Some("str") => return Ok(Value::String(text.to_string())),
         Some("binary") => return binary(text),
         Some(tag @ ("int" | "float" | "bool" | "null" | "merge")) => {
