@@ -267,9 +267,10 @@ fn run(args: &Args) -> Result<String, Failure> {
     let shown = show_only(manifests.iter().collect(), &args.show_only, chart_name)?;
     match &args.output_dir {
         Some(dir) => {
-            let dir = match args.release_name {
-                true => dir.join(&args.release),
-                false => dir.clone(),
+            let dir = if args.release_name {
+                dir.join(&args.release)
+            } else {
+                dir.clone()
             };
             write_output_dir(&dir, &shown)
         }
@@ -531,9 +532,9 @@ fn escape_set_value(text: &str) -> String {
 }
 
 /// The manifests `--show-only` selects, in the order of the flags (all when none is given).
-/// A pattern matches a template's path with or without the chart name
-/// (`templates/configmap.yaml`, `gitlab-runner/templates/configmap.yaml`); one that matches
-/// nothing is an error, as in Helm.
+/// A pattern matches a template's path in the chart (`templates/configmap.yaml`, not
+/// `gitlab-runner/templates/configmap.yaml`); one that matches nothing is an error: both as
+/// in Helm 3.16.
 fn show_only<'m>(
     manifests: Vec<&'m Manifest>,
     patterns: &[String],
@@ -548,7 +549,7 @@ fn show_only<'m>(
         for manifest in &manifests {
             let source = manifest.source();
             let in_chart = source.split_once('/').map_or(source, |(_, rest)| rest);
-            if glob_match(pattern, source) || glob_match(pattern, in_chart) {
+            if glob_match(pattern, in_chart) {
                 shown.push(*manifest);
             }
         }

@@ -964,12 +964,12 @@ fn show_only_prints_the_manifests_of_the_templates_named() {
         success(&output),
         documents_of(&full, "gitlab-runner/templates/deployment.yaml")
     );
-    // in the order of the flags; with or without the chart name; `*` as in Helm
+    // in the order of the flags; `*` as in Helm
     let output = run(&[
         "-s",
         "templates/deployment.yaml",
         "-s",
-        "gitlab-runner/templates/configmap.yaml",
+        "templates/configmap.yaml",
     ]);
     let expected = documents_of(&full, "gitlab-runner/templates/deployment.yaml")
         + &documents_of(&full, "gitlab-runner/templates/configmap.yaml");
@@ -984,6 +984,7 @@ fn show_only_of_a_template_that_renders_nothing_is_an_error() {
         "templates/hpa.yaml",
         "templates/nothing.yaml",
         "deployment.yaml",
+        "gitlab-runner/templates/deployment.yaml",
     ] {
         let output = run(&["--show-only", template, "--set", "runnerToken=glrt-x"]);
         let err = failure(&output);
@@ -1066,6 +1067,13 @@ fn output_dir_keeps_the_objects_of_one_template_in_one_file() {
          data:\n  greeting: \"hi\"\n  monitoring: \"false\"\n"
     );
     assert_eq!(std::fs::read_dir(&dir).unwrap().count(), 1, "only ci/");
+}
+
+#[test]
+fn release_name_without_output_dir_changes_nothing() {
+    // as in Helm: the flag only names a directory of --output-dir
+    let output = run(&["--release-name"]);
+    assert_eq!(success(&output), defaults_render());
 }
 
 #[test]
