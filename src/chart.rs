@@ -160,6 +160,8 @@ fn string_or_number<'de, D: serde::Deserializer<'de>>(d: D) -> Result<String, D:
 pub struct Chart {
     metadata: ChartMetadata,
     default_values: serde_yaml::Mapping,
+    /// The text of `values.yaml`, as given.
+    values_yaml: String,
     templates: Vec<(String, String)>,
     schema: Option<serde_json::Value>,
 }
@@ -307,6 +309,7 @@ impl Chart {
         Ok(Chart {
             metadata,
             default_values,
+            values_yaml: values_yaml.to_string(),
             templates,
             schema: None,
         })
@@ -320,6 +323,17 @@ impl Chart {
     /// The chart's default values (`values.yaml`).
     pub fn default_values(&self) -> &serde_yaml::Mapping {
         &self.default_values
+    }
+
+    /// The text of the chart's `values.yaml` (comments included; empty when the chart has
+    /// none), what `helm show values` prints.
+    ///
+    /// ```
+    /// let chart = gitlab_runner_chart::Chart::builtin();
+    /// assert!(chart.values_yaml().contains("concurrent:"));
+    /// ```
+    pub fn values_yaml(&self) -> &str {
+        &self.values_yaml
     }
 
     /// The names of all template files, sorted (helpers start with `_`).

@@ -222,11 +222,16 @@ pub(crate) struct KubeVersionView {
 pub(crate) struct Capabilities {
     #[serde(rename = "KubeVersion")]
     kube_version: KubeVersionView,
+    /// The API versions given (`--api-versions`), as a list: `"apps/v1" in
+    /// Capabilities.APIVersions` in templates.
+    #[serde(rename = "APIVersions")]
+    api_versions: Vec<String>,
 }
 
 impl Capabilities {
-    pub(crate) fn new(kube: KubeVersion) -> Capabilities {
+    pub(crate) fn new(kube: KubeVersion, api_versions: &[String]) -> Capabilities {
         Capabilities {
+            api_versions: api_versions.to_vec(),
             kube_version: KubeVersionView {
                 version: kube.to_string(),
                 git_version: kube.to_string(),

@@ -20,6 +20,10 @@ pub struct RenderOptions {
     pub kube_version: KubeVersion,
     /// Unknown keys in the values are errors (true, the default) or warnings.
     pub strict: bool,
+    /// `Capabilities.APIVersions`: the API versions (`group/version`, or `group/version/Kind`)
+    /// the cluster is said to serve, as `helm template --api-versions` gives them (empty by
+    /// default; Helm adds its built-in list of Kubernetes API versions, not modelled here).
+    pub api_versions: Vec<String>,
 }
 
 impl Default for RenderOptions {
@@ -36,12 +40,34 @@ impl RenderOptions {
             release,
             kube_version: KubeVersion::DEFAULT,
             strict: true,
+            api_versions: Vec::new(),
         }
     }
 
     /// The same options for another Kubernetes version.
     pub fn with_kube_version(mut self, kube_version: KubeVersion) -> RenderOptions {
         self.kube_version = kube_version;
+        self
+    }
+
+    /// The same options with `Capabilities.APIVersions` set to `api_versions`.
+    ///
+    /// ```
+    /// use gitlab_runner_chart::{Chart, RenderOptions, Renderer, UserValues};
+    /// let template = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x\ndata:\n  \
+    ///     prom: \"{{ 'monitoring.coreos.com/v1' in Capabilities.APIVersions }}\"\n";
+    /// let chart = Chart::from_parts("Chart.yaml", "apiVersion: v2\nname: c\nversion: 1.0.0\n", "",
+    ///     [("cm.yaml".to_string(), template.to_string())])?;
+    /// let renderer = Renderer::new(chart)?;
+    /// let render = |options: &RenderOptions| renderer.render(&UserValues::new(), options);
+    /// let plain = render(&RenderOptions::default())?;
+    /// assert!(plain.find("ConfigMap").unwrap().content().ends_with("prom: \"false\""));
+    /// let options = RenderOptions::default().with_api_versions(vec!["monitoring.coreos.com/v1".into()]);
+    /// assert!(render(&options)?.find("ConfigMap").unwrap().content().ends_with("prom: \"true\""));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn with_api_versions(mut self, api_versions: Vec<String>) -> RenderOptions {
+        self.api_versions = api_versions;
         self
     }
 
@@ -206,7 +232,7 @@ impl Renderer {
             Values => Value::from(Serde(&merged)),
             Release => Value::from(Serde(&options.release)),
             Chart => Value::from(Serde(self.chart.metadata())),
-            Capabilities => Value::from(Serde(Capabilities::new(options.kube_version))),
+            Capabilities => Value::from(Serde(Capabilities::new(options.kube_version, &options.api_versions))),
         };
         let mut manifests = Vec::new();
         for name in &self.manifest_templates {

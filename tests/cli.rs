@@ -459,16 +459,56 @@ fn help_lists_every_flag() {
         "--set-string",
         "--kube-version",
         "--chart-dir",
+        "[CHART]",
+        "--set-json <K=JSON>",
+        "--set-file <K=PATH>",
+        "-s, --show-only <TEMPLATE>",
+        "--output-dir <DIR>",
+        "--release-name",
+        "-a, --api-versions <G/V>",
+        "--version <X>",
+        "--show-values",
         "-h, --help",
-        "-V, --version",
+        "  -V\n",
+        // the embedded charts and examples
+        "  gitlab-runner  ",
+        "  shell  ",
+        "Examples:",
+        "Exit codes: 0 rendered, 1 ",
     ] {
         assert!(out.contains(flag), "--help does not list {flag}:\n{out}");
+    }
+    // every option comes with an example
+    let options = out
+        .split("Options:")
+        .nth(1)
+        .unwrap()
+        .split("Embedded charts")
+        .next()
+        .unwrap();
+    for entry in options
+        .split("\n\n")
+        .filter(|e| e.trim_start().starts_with('-'))
+    {
+        let entry = entry.trim();
+        let documented = entry.contains("e.g.")
+            || [
+                "-h, --help",
+                "-V\n",
+                "--no-strict",
+                "--skip-schema-validation",
+                "--values-schema",
+                "--show-values",
+            ]
+            .iter()
+            .any(|f| entry.starts_with(f));
+        assert!(documented, "no example for:\n{entry}");
     }
 }
 
 #[test]
-fn version_prints_the_crate_version() {
-    let output = run(&["--version"]);
+fn capital_v_prints_the_crate_version() {
+    let output = run(&["-V"]);
     let out = success(&output);
     assert_eq!(out, format!("render {}\n", env!("CARGO_PKG_VERSION")));
 }
@@ -684,4 +724,464 @@ fn reader_that_stops_early_ends_the_render_quietly() {
         .expect("wait for the render example");
     assert_eq!(output.status.code(), Some(0), "{output:?}");
     assert_eq!(stderr(&output), "", "a quiet end");
+}
+
+// ---- the other `helm template` flags ----
+
+/// A fresh, empty directory under `CARGO_TARGET_TMPDIR`, unique to `name`.
+fn temp_dir(name: &str) -> PathBuf {
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR"))
+        .join("cli-tests")
+        .join(name);
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+/// A chart in `dir`: `multi.yaml` renders a ConfigMap and a Secret (installed first),
+/// `empty.yaml` renders nothing; the ConfigMap shows whether the cluster serves
+/// `monitoring.coreos.com/v1` and the `greeting` value.
+fn write_multi_chart(dir: &Path) {
+    std::fs::create_dir_all(dir.join("templates")).unwrap();
+    std::fs::write(
+        dir.join("Chart.yaml"),
+        "apiVersion: v2\nname: multi\nversion: 1.2.3\n",
+    )
+    .unwrap();
+    std::fs::write(dir.join("values.yaml"), "# the greeting\ngreeting: hi\n").unwrap();
+    std::fs::write(
+        dir.join("templates/multi.yaml"),
+        "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: one\ndata:\n  \
+         greeting: {{ Values.greeting | quote }}\n  \
+         monitoring: \"{{ 'monitoring.coreos.com/v1' in Capabilities.APIVersions }}\"\n\
+         ---\napiVersion: v1\nkind: Secret\nmetadata:\n  name: two\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.join("templates/empty.yaml"),
+        "{% if false %}\napiVersion: v1\n{% endif %}\n",
+    )
+    .unwrap();
+}
+
+/// The manifests of the template `source` (`gitlab-runner/templates/<file>`) in a render, in
+/// order, as the render prints them.
+fn documents_of(manifests: &str, source: &str) -> String {
+    let marker = format!("# Source: {source}\n");
+    let mut out = String::new();
+    for doc in manifests.split("---\n").filter(|d| !d.is_empty()) {
+        if doc.starts_with(&marker) {
+            out.push_str("---\n");
+            out.push_str(doc);
+        }
+    }
+    out
+}
+
+#[test]
+fn values_files_split_on_commas_as_in_helm() {
+    let a = temp_file("comma-a.yaml", "concurrent: 3\ncheckInterval: 7\n");
+    let b = temp_file("comma-b.yaml", "concurrent: 4\n");
+    let (a, b) = (a.to_str().unwrap(), b.to_str().unwrap());
+    let joined = run(&["-f", &format!("{a},{b}")]);
+    let separate = run(&["-f", a, "-f", b]);
+    assert_eq!(success(&joined), success(&separate));
+    assert_eq!(concurrent_line(success(&joined)), "concurrent = 4");
+    assert!(success(&joined).contains("check_interval = 7"));
+}
+
+#[test]
+fn set_json_applies_after_files_and_before_set() {
+    let file = temp_file("set-json-order.yaml", "concurrent: 3\n");
+    let file = file.to_str().unwrap();
+    let json = run(&["-f", file, "--set-json", "concurrent=5"]);
+    assert_eq!(concurrent_line(success(&json)), "concurrent = 5");
+    // --set wins over --set-json, whatever the order of the flags
+    let both = run(&["--set", "concurrent=6", "--set-json", "concurrent=5"]);
+    assert_eq!(concurrent_line(success(&both)), "concurrent = 6");
+}
+
+#[test]
+fn set_json_replaces_a_map_and_sets_several_keys() {
+    let file = temp_file(
+        "set-json-map.yaml",
+        "nodeSelector:\n  disk: hdd\n  zone: a\n",
+    );
+    let output = run(&[
+        "-f",
+        file.to_str().unwrap(),
+        "--set-json",
+        r#"nodeSelector={"disk":"ssd"},podLabels={"team": "ci", "tier": "build"}"#,
+    ]);
+    let expected = library_render(
+        "release-name",
+        "default",
+        &[],
+        &["nodeSelector.disk=ssd,podLabels.team=ci,podLabels.tier=build"],
+        &[],
+        KubeVersion::DEFAULT,
+    );
+    // the file's `zone: a` is gone: the JSON map replaces the file's map, as in Helm
+    assert_eq!(success(&output), expected);
+}
+
+#[test]
+fn set_json_values_are_typed_by_json() {
+    let output = run(&[
+        "--set-json",
+        r#"podLabels.build="42""#,
+        "--set-json",
+        "concurrent=7",
+    ]);
+    let expected = library_render(
+        "release-name",
+        "default",
+        &[],
+        &["concurrent=7"],
+        &["podLabels.build=42"],
+        KubeVersion::DEFAULT,
+    );
+    assert_eq!(success(&output), expected);
+}
+
+#[test]
+fn invalid_set_json_is_an_error_that_hides_the_value() {
+    for (expr, message) in [
+        (
+            "runnerToken=glrt-secret",
+            "Error: --set-json runnerToken=...: invalid JSON: ",
+        ),
+        (r#"{"runnerToken":"glrt-secret"}"#, "expected KEY=JSON"),
+        (
+            r#"runnerToken="glrt-secret" x"#,
+            "unexpected text after the JSON value",
+        ),
+        (
+            "tolerations[0]={}",
+            "list indexes are not supported in --set-json keys",
+        ),
+        ("a..b=1", "empty name in the key"),
+    ] {
+        let output = run(&["--set-json", expr]);
+        let err = failure(&output);
+        assert!(err.contains(message), "{expr}: {err}");
+        if !expr.starts_with('{') {
+            assert!(!err.contains("glrt-secret"), "{expr}: {err}");
+        }
+    }
+}
+
+#[test]
+fn set_file_sets_the_text_of_a_file_verbatim() {
+    let text = "line one, {with} braces\\ and = dots.\n[x]\n";
+    let file = temp_file("set-file-text.txt", text);
+    let output = run(&[
+        "--set-file",
+        &format!("podAnnotations.note={}", file.display()),
+    ]);
+    let quoted = serde_json::to_string(text).unwrap();
+    assert!(
+        success(&output).contains(&format!("\"note\": {quoted}\n")),
+        "{}",
+        stdout(&output)
+    );
+}
+
+#[test]
+fn set_file_applies_after_set_string_and_takes_several_files() {
+    let note = temp_file("set-file-note.txt", "from the file");
+    let token = temp_file("set-file-token.txt", "glrt-from-file");
+    let output = run(&[
+        "--set-file",
+        &format!(
+            "podAnnotations.note={},runnerToken={}",
+            note.display(),
+            token.display()
+        ),
+        "--set-string",
+        "podAnnotations.note=set-string",
+        "--set",
+        "podAnnotations.note=set",
+    ]);
+    let out = success(&output);
+    assert!(out.contains("\"note\": \"from the file\"\n"), "{out}");
+    let expected = library_render(
+        "release-name",
+        "default",
+        &[],
+        &[],
+        &["podAnnotations.note=from the file,runnerToken=glrt-from-file"],
+        KubeVersion::DEFAULT,
+    );
+    assert_eq!(out, expected);
+}
+
+#[test]
+fn set_file_reads_standard_input_once() {
+    let output = run_with_stdin(&["--set-file", "podAnnotations.note=-"], Some("piped"));
+    assert!(success(&output).contains("\"note\": \"piped\"\n"));
+    let output = run_with_stdin(
+        &[
+            "-f",
+            "-",
+            "--set-file",
+            "podAnnotations.note=-",
+            "--set",
+            "runnerToken=glrt-x",
+        ],
+        Some("concurrent: 2\n"),
+    );
+    assert!(failure(&output).contains("can be read only once"));
+}
+
+#[test]
+fn set_file_errors_name_the_file() {
+    let output = run(&["--set-file", "runnerToken=no/such/token.txt"]);
+    let err = failure(&output);
+    assert!(
+        err.starts_with("Error: cannot read --set-file no/such/token.txt: "),
+        "{err}"
+    );
+    let output = run(&["--set-file", "runnerToken"]);
+    assert!(failure(&output).contains("--set-file runnerToken: expected KEY=PATH"));
+    let output = run(&["--set-file", "a..b=x.txt"]);
+    assert!(failure(&output).starts_with("Error: --set-file a..b=x.txt: invalid expression"));
+    let bad = temp_file("set-file-latin1.txt", "");
+    std::fs::write(&bad, b"caf\xe9\n").unwrap();
+    let output = run(&["--set-file", &format!("podAnnotations.a={}", bad.display())]);
+    let err = failure(&output);
+    assert!(
+        err.contains("set-file-latin1.txt:1:4: the file is not valid UTF-8"),
+        "{err}"
+    );
+}
+
+#[test]
+fn show_only_prints_the_manifests_of_the_templates_named() {
+    let full = defaults_render();
+    let output = run(&["--show-only", "templates/deployment.yaml"]);
+    assert_eq!(
+        success(&output),
+        documents_of(&full, "gitlab-runner/templates/deployment.yaml")
+    );
+    // in the order of the flags; `*` as in Helm
+    let output = run(&[
+        "-s",
+        "templates/deployment.yaml",
+        "-s",
+        "templates/configmap.yaml",
+    ]);
+    let expected = documents_of(&full, "gitlab-runner/templates/deployment.yaml")
+        + &documents_of(&full, "gitlab-runner/templates/configmap.yaml");
+    assert_eq!(success(&output), expected);
+    let output = run(&["-s", "templates/*.yaml"]);
+    assert_eq!(success(&output), full);
+}
+
+#[test]
+fn show_only_of_a_template_that_renders_nothing_is_an_error() {
+    for template in [
+        "templates/hpa.yaml",
+        "templates/nothing.yaml",
+        "deployment.yaml",
+        "gitlab-runner/templates/deployment.yaml",
+    ] {
+        let output = run(&["--show-only", template, "--set", "runnerToken=glrt-x"]);
+        let err = failure(&output);
+        assert!(
+            err.starts_with(&format!(
+                "Error: could not find template {template} in chart gitlab-runner"
+            )),
+            "{err}"
+        );
+    }
+}
+
+#[test]
+fn output_dir_writes_one_file_per_template() {
+    let dir = temp_dir("output-dir");
+    let args = [
+        "ci",
+        "--set",
+        "rbac.create=true",
+        "--output-dir",
+        dir.to_str().unwrap(),
+    ];
+    let output = run(&args);
+    let out = success(&output);
+    let full = success(&run(&args[..3])).to_string();
+    let mut files: Vec<&str> = Vec::new();
+    for line in out.lines() {
+        let path = line.strip_prefix("wrote ").expect("a `wrote PATH` line");
+        let template = path
+            .strip_prefix(dir.to_str().unwrap())
+            .unwrap()
+            .trim_start_matches('/');
+        assert_eq!(
+            std::fs::read_to_string(path).unwrap(),
+            documents_of(&full, template),
+            "{path}"
+        );
+        files.push(template);
+    }
+    files.sort();
+    assert_eq!(
+        files,
+        [
+            "gitlab-runner/templates/configmap.yaml",
+            "gitlab-runner/templates/deployment.yaml",
+            "gitlab-runner/templates/role-binding.yaml",
+            "gitlab-runner/templates/role.yaml",
+            "gitlab-runner/templates/service-account.yaml",
+        ]
+    );
+    // a second run replaces the files
+    let again = run(&args);
+    assert_eq!(success(&again), out);
+    let deployment = dir.join("gitlab-runner/templates/deployment.yaml");
+    assert_eq!(
+        std::fs::read_to_string(deployment).unwrap(),
+        documents_of(&full, "gitlab-runner/templates/deployment.yaml")
+    );
+}
+
+#[test]
+fn output_dir_keeps_the_objects_of_one_template_in_one_file() {
+    let chart = temp_dir("multi-chart");
+    write_multi_chart(&chart);
+    let dir = temp_dir("output-dir-multi");
+    let output = run(&[
+        "ci",
+        chart.to_str().unwrap(),
+        "--output-dir",
+        dir.to_str().unwrap(),
+        "--release-name",
+    ]);
+    let file = dir.join("ci/multi/templates/multi.yaml");
+    let wrote = format!("wrote {}\n", file.display());
+    assert_eq!(success(&output), wrote.repeat(2));
+    assert_eq!(
+        std::fs::read_to_string(&file).unwrap(),
+        "---\n# Source: multi/templates/multi.yaml\napiVersion: v1\nkind: Secret\nmetadata:\n  name: two\n\
+         ---\n# Source: multi/templates/multi.yaml\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: one\n\
+         data:\n  greeting: \"hi\"\n  monitoring: \"false\"\n"
+    );
+    assert_eq!(std::fs::read_dir(&dir).unwrap().count(), 1, "only ci/");
+}
+
+#[test]
+fn release_name_without_output_dir_changes_nothing() {
+    // as in Helm: the flag only names a directory of --output-dir
+    let output = run(&["--release-name"]);
+    assert_eq!(success(&output), defaults_render());
+}
+
+#[test]
+fn output_dir_that_cannot_be_written_is_an_error() {
+    let blocker = temp_file("output-dir-blocker", "a file, not a directory\n");
+    let output = run(&[
+        "--output-dir",
+        blocker.to_str().unwrap(),
+        "--set",
+        "runnerToken=glrt-x",
+    ]);
+    let err = failure(&output);
+    assert!(err.starts_with("Error: cannot write "), "{err}");
+    assert!(
+        err.contains("output-dir-blocker/gitlab-runner/templates/"),
+        "{err}"
+    );
+}
+
+#[test]
+fn api_versions_are_capabilities_api_versions() {
+    let chart = temp_dir("api-versions-chart");
+    write_multi_chart(&chart);
+    let chart = chart.to_str().unwrap();
+    let monitoring = |args: &[&str]| {
+        let mut all = vec!["ci", chart, "-s", "templates/multi.yaml"];
+        all.extend_from_slice(args);
+        let output = run(&all);
+        let out = success(&output).to_string();
+        out.lines()
+            .find_map(|l| l.trim().strip_prefix("monitoring: ").map(str::to_string))
+            .unwrap()
+    };
+    assert_eq!(monitoring(&[]), "\"false\"");
+    assert_eq!(
+        monitoring(&["--api-versions", "monitoring.coreos.com/v1"]),
+        "\"true\""
+    );
+    assert_eq!(
+        monitoring(&["-a", "x/v1,monitoring.coreos.com/v1"]),
+        "\"true\""
+    );
+    assert_eq!(
+        monitoring(&["-a", "x/v1", "-a", "monitoring.coreos.com/v2"]),
+        "\"false\""
+    );
+}
+
+#[test]
+fn chart_as_an_argument() {
+    let values = [
+        "--set",
+        "gitlabUrl=https://gitlab.example.com/,runnerToken=glrt-x",
+    ];
+    let by_flag = run(&[&["ci", "--chart", "shell"][..], &values].concat());
+    let by_name = run(&[&["ci", "shell"][..], &values].concat());
+    assert_eq!(success(&by_name), success(&by_flag));
+    assert!(success(&by_name).contains("# Source: gitlab-runner-shell/templates/"));
+    let runner = run(&["release-name", "gitlab-runner"]);
+    assert_eq!(success(&runner), defaults_render());
+    // a directory (the repository's chart, from the working directory)
+    let dir = run(&["release-name", "./chart"]);
+    assert_eq!(success(&dir), defaults_render());
+}
+
+#[test]
+fn unknown_chart_argument_is_an_error() {
+    let output = run(&["ci", "no-such-chart"]);
+    assert_eq!(
+        failure(&output),
+        "Error: chart \"no-such-chart\" is neither a chart directory nor an embedded chart (gitlab-runner, shell)\n"
+    );
+    let output = run(&["ci", "shell", "--chart-dir", "chart"]);
+    assert_eq!(output.status.code(), Some(2), "{}", stderr(&output));
+}
+
+#[test]
+fn version_checks_the_chart_version() {
+    let output = run(&["--version", "0.1.0"]);
+    assert_eq!(success(&output), defaults_render());
+    let output = run(&["--version", "v0.1.0"]);
+    assert_eq!(success(&output), defaults_render());
+    let output = run(&["--version", "9.9.9"]);
+    assert_eq!(
+        failure(&output),
+        "Error: --version 9.9.9: chart gitlab-runner is version 0.1.0\n"
+    );
+    let chart = temp_dir("version-chart");
+    write_multi_chart(&chart);
+    let output = run(&["ci", chart.to_str().unwrap(), "--version", "1.2.4"]);
+    assert_eq!(
+        failure(&output),
+        "Error: --version 1.2.4: chart multi is version 1.2.3\n"
+    );
+    let output = run(&["--version"]);
+    assert_eq!(output.status.code(), Some(2), "{}", stderr(&output));
+}
+
+#[test]
+fn show_values_prints_the_chart_values_file() {
+    let output = run(&["--show-values"]);
+    let file = std::fs::read_to_string(Path::new(ROOT).join("chart/values.yaml")).unwrap();
+    assert_eq!(success(&output), file);
+    let output = run(&["ci", "shell", "--show-values"]);
+    let file = std::fs::read_to_string(Path::new(ROOT).join("chart/shell/values.yaml")).unwrap();
+    assert_eq!(success(&output), file);
+    let chart = temp_dir("show-values-chart");
+    write_multi_chart(&chart);
+    let output = run(&["ci", chart.to_str().unwrap(), "--show-values"]);
+    assert_eq!(success(&output), "# the greeting\ngreeting: hi\n");
 }

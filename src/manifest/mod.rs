@@ -133,11 +133,19 @@ impl<'a> IntoIterator for &'a Manifests {
     }
 }
 
+impl fmt::Display for Manifest {
+    /// One object as `helm template` prints it: `---`, `# Source: <template>`, the object,
+    /// a line break.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        writeln!(f, "---\n# Source: {}\n{}", self.source, self.content)
+    }
+}
+
 impl fmt::Display for Manifests {
     /// The stream `helm template` prints: `---`, `# Source: <template>`, the object.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         for m in &self.items {
-            writeln!(f, "---\n# Source: {}\n{}", m.source, m.content)?;
+            write!(f, "{m}")?;
         }
         Ok(())
     }
