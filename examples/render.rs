@@ -348,7 +348,9 @@ fn user_values(args: &Args) -> Result<UserValues, Failure> {
         }
     }
     for expr in &args.set_json {
-        add_set_json(&mut values, expr).map_err(Failure::Message)?;
+        if let Err(message) = add_set_json(&mut values, expr) {
+            problems.push(Failure::Message(message));
+        }
     }
     for expr in &args.set {
         if let Err(e) = values.set(expr) {
@@ -358,6 +360,11 @@ fn user_values(args: &Args) -> Result<UserValues, Failure> {
     for expr in &args.set_string {
         if let Err(e) = values.set_string(expr) {
             problems.push(e.into());
+        }
+    }
+    for pairs in &set_files {
+        if let Err(failure) = add_set_file(&mut values, pairs) {
+            problems.push(failure);
         }
     }
     if problems.len() == 1 {
@@ -374,9 +381,6 @@ fn user_values(args: &Args) -> Result<UserValues, Failure> {
             .collect();
         report.push(format!("error: {n} inputs could not be read"));
         return Err(Failure::Report(report.join("\n\n")));
-    }
-    for pairs in &set_files {
-        add_set_file(&mut values, pairs)?;
     }
     Ok(values)
 }

@@ -463,7 +463,7 @@ proptest! {
         map.insert("runnerToken".into(), token.as_str().into());
         map.insert("runnerName".into(), name.as_str().into());
         let mut values = UserValues::new();
-        values.add_yaml("v.yaml", &serde_yaml::to_string(&map).unwrap()).unwrap();
+        values.add_mapping(map);
         let renderer = Renderer::new(Chart::shell()).unwrap();
         let stream = renderer.render(&values, &RenderOptions::default()).unwrap().to_string();
         let config = config_toml(&stream);
