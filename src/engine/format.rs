@@ -5,10 +5,11 @@
 //!
 //! * strings as they are, booleans `true` / `false`;
 //! * integers in full (never in exponent form);
-//! * floats: whole floats below `1e21` in magnitude without a decimal point,
-//!   other floats in the shortest form that reads back as the same float,
-//!   written in exponent form (`1e-05`, `1.5e+300`) when the decimal exponent
-//!   is below -4 or at least 21; `NaN`, `+Inf`, `-Inf`;
+//! * floats: whole floats below `1e21` in magnitude without a decimal point
+//!   (like integers: Go writes `1e+06`; see COMPATIBILITY.md), other floats
+//!   in the shortest form that reads back as the same float, written in
+//!   exponent form (`1e-05`, `1.2345675e+06`) when the decimal exponent is
+//!   below -4 or at least 6, as Go does; `NaN`, `+Inf`, `-Inf`;
 //! * none / undefined at the top as the empty string (Helm prints a missing
 //!   value as nothing), and as `<nil>` inside a list or map (as Go prints a
 //!   nil element);
@@ -35,9 +36,21 @@ pub fn go_string(value: &Value) -> String {
     out
 }
 
-/// A float as Go prints it with `%v` in Helm (see the module documentation):
-/// `1.5`, `10`, `-3`, `0.0001`, `1e-05`, `1e+21`, `1.5e+300`, `NaN`, `+Inf`, `-Inf`.
+/// A float as Go prints it with `%v` in Helm (see the module documentation), except that a
+/// whole float below `1e21` is written in full like an integer (`1000000` where Go writes
+/// `1e+06`, a deliberate difference): `1.5`, `10`, `-3`, `0.0001`, `1e-05`, `1.2345675e+06`,
+/// `1e+21`, `1.5e+300`, `NaN`, `+Inf`, `-Inf`.
 pub fn format_float(f: f64) -> String {
+    if f.is_finite() && f != 0.0 && f.fract() == 0.0 && f.abs() < 1e21 {
+        return float_layout(f, false);
+    }
+    go_float(f)
+}
+
+/// A float exactly as Go's `%v` (and `strconv.FormatFloat(f, 'g', -1, 64)`) prints it: the
+/// shortest digits, in exponent form when the exponent is below -4 or at least 6 (`1e+06`,
+/// `1e-05`); `NaN`, `+Inf`, `-Inf`, `-0`.
+pub(crate) fn go_float(f: f64) -> String {
     if f.is_nan() {
         return "NaN".to_string();
     }
@@ -47,7 +60,7 @@ pub fn format_float(f: f64) -> String {
     if f == 0.0 {
         return if f.is_sign_negative() { "-0" } else { "0" }.to_string();
     }
-    float_layout(f, false)
+    shortest_layout(&format!("{f:e}"), 6)
 }
 
 /// A finite float always in Go's exponent layout (`1e+20`, `-5.5e+19`,
@@ -290,12 +303,13 @@ mod tests {
             (0.000012345, "1.2345e-05"),
             (-0.00001, "-1e-05"),
             (1e6, "1000000"),
-            (1234567.5, "1234567.5"),
+            (1234567.5, "1.2345675e+06"),
+            (123456.5, "123456.5"),
             (1e20, "100000000000000000000"),
             (1e21, "1e+21"),
             (-1e21, "-1e+21"),
             (1.5e300, "1.5e+300"),
-            (123456789.125, "123456789.125"),
+            (123456789.125, "1.23456789125e+08"),
             (1.0000000000000002, "1.0000000000000002"),
             (0.1 + 0.2, "0.30000000000000004"),
             (5e-324, "5e-324"),

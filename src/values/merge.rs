@@ -233,7 +233,7 @@ fn go_text(value: &Value) -> String {
     match value {
         Value::Null => "<nil>".to_string(),
         Value::Bool(b) => b.to_string(),
-        Value::Number(n) => go_float(n.as_f64().unwrap_or(f64::NAN)),
+        Value::Number(n) => crate::engine::format::go_float(n.as_f64().unwrap_or(f64::NAN)),
         Value::String(s) => s.clone(),
         Value::Sequence(items) => {
             let items: Vec<String> = items.iter().map(go_text).collect();
@@ -251,21 +251,6 @@ fn go_text(value: &Value) -> String {
         }
         Value::Tagged(tagged) => go_text(&tagged.value),
     }
-}
-
-/// A float64 as Go's `%v` prints it: the shortest digits, in exponent form (`1e+06`, `1e-05`)
-/// when the exponent is below -4 or at least 6 (as `strconv.FormatFloat(f, 'g', -1, 64)`).
-fn go_float(f: f64) -> String {
-    if f.is_nan() {
-        return "NaN".to_string();
-    }
-    if f.is_infinite() {
-        return if f > 0.0 { "+Inf" } else { "-Inf" }.to_string();
-    }
-    if f == 0.0 {
-        return if f.is_sign_negative() { "-0" } else { "0" }.to_string();
-    }
-    crate::engine::format::shortest_layout(&format!("{f:e}"), 6)
 }
 
 #[cfg(test)]
@@ -419,9 +404,9 @@ mod tests {
             (f64::INFINITY, "+Inf"),
             (f64::NEG_INFINITY, "-Inf"),
         ] {
-            assert_eq!(go_float(f), text, "{f}");
+            assert_eq!(crate::engine::format::go_float(f), text, "{f}");
         }
-        assert_eq!(go_float(f64::NAN), "NaN");
+        assert_eq!(crate::engine::format::go_float(f64::NAN), "NaN");
     }
 
     #[test]
