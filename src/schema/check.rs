@@ -1,7 +1,7 @@
 //! Checking merged values: against the chart's JSON Schema (every problem, not only the first),
 //! then the rules a schema cannot say (`hpa.minReplicas <= maxReplicas`, object names after
 //! truncation, keys the chart cannot render without, seccomp profiles), and the chart's
-//! warnings ([`Problem::warning`]: values that render, but not to a working runner, e.g. no
+//! warnings ([`Problem`]s with `warning` set: values that render, but not to a working runner, e.g. no
 //! runner token at all, or registration settings a runner token cannot carry).
 //!
 //! A problem names its values path and says what was expected and what was found; the value
