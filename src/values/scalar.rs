@@ -307,6 +307,7 @@ fn binary(text: &str) -> Result<Value, ScalarError> {
 /// assert_eq!(float_key(123456789.0), "1.2345679e+08");
 /// assert_eq!(float_key(1e-7), "1e-07");
 /// assert_eq!(float_key(f64::INFINITY), ".inf");
+/// assert_eq!(float_key(-1e300), "-.inf"); // beyond float32, as Helm has it
 /// ```
 pub fn float_key(f: f64) -> String {
     if f.is_nan() {
@@ -315,8 +316,13 @@ pub fn float_key(f: f64) -> String {
     if f.is_infinite() {
         return if f > 0.0 { ".inf" } else { "-.inf" }.to_string();
     }
+    let single = f as f32;
+    if single.is_infinite() {
+        // Beyond float32 it is infinite, and written as the infinities are.
+        return if single > 0.0 { ".inf" } else { "-.inf" }.to_string();
+    }
     // `{:e}` of the f32 gives the shortest digits that read back as the same f32.
-    crate::engine::format::shortest_layout(&format!("{:e}", f as f32), 6)
+    crate::engine::format::shortest_layout(&format!("{single:e}"), 6)
 }
 
 /// Whether go-yaml v2 reads a plain scalar as a float (not an integer): a key made of it is
