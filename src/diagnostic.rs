@@ -307,10 +307,9 @@ impl Snippet {
         }
         let mut carets = 0;
         for (i, c) in line.chars().enumerate().skip(from).take(to - from) {
-            if c == '\t' {
-                text.push_str("    ");
-            } else {
-                text.push(c);
+            match c {
+                '\t' => text.push_str("    "),
+                c => text.push(shown(c)),
             }
             if i < start {
                 before += char_width(c);
@@ -332,6 +331,19 @@ impl Snippet {
             before,
             carets: carets.max(1),
         }
+    }
+}
+
+/// How a character of a quoted line is shown: a control character (which a terminal would
+/// obey: clear the screen, set the title, ...) as its Unicode control picture (`\x1b` as
+/// `␛`, `\0` as `␀`, DEL as `␡`), as rustc shows them, a C1 control (`\u{9b}`, a terminal's
+/// CSI) as `�`; one column each, like the character it stands for. Any other character as it is.
+fn shown(c: char) -> char {
+    match c {
+        '\0'..='\x1f' => char::from_u32(0x2400 + u32::from(c)).unwrap_or('\u{fffd}'),
+        '\x7f' => '\u{2421}',
+        '\u{80}'..='\u{9f}' => '\u{fffd}',
+        c => c,
     }
 }
 
@@ -633,6 +645,22 @@ mod tests {
 
     fn p(text: &str) -> Path {
         Path::parse(text).unwrap()
+    }
+
+    #[test]
+    fn control_characters_of_a_quoted_line_reach_no_terminal() {
+        // ESC (clear the screen), OSC ... BEL (set the title), DEL, a C1 CSI, NUL: shown, not
+        // obeyed; the carets stay under the same characters
+        let line = "a: x\x1b[2J \x1b]0;t\x07\x7f\u{9b}1m\0 y";
+        let snippet = Snippet::new(line, 22, 1);
+        assert_eq!(
+            snippet.text,
+            "a: x\u{241b}[2J \u{241b}]0;t\u{2407}\u{2421}\u{fffd}1m\u{2400} y"
+        );
+        assert!(!snippet.text.chars().any(char::is_control));
+        assert_eq!(snippet.text.chars().nth(snippet.before), Some('y'));
+        let d = Diagnostic::error("a", "bad").with_origin(Origin::set("--set", "a=\x1b[2J", 3, 1));
+        assert!(!d.to_string().contains('\x1b'), "{d}");
     }
 
     #[test]

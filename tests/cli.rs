@@ -1,4 +1,6 @@
-//! The `render` example binary (`examples/render.rs`): arguments, exit codes, stdout and stderr.
+//! The `render` example binary (`examples/render.rs`, which runs the code of the
+//! `gitlab-runner-chart` binary, `src/bin/gitlab-runner-chart/cli/`): arguments, exit codes,
+//! stdout and stderr.
 //!
 //! `cargo test` builds the examples before it runs the tests; these tests run the binary it
 //! built (`<target>/<profile>/examples/render`). Its stdout is compared with a render through

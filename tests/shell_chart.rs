@@ -352,6 +352,7 @@ fn the_defaults_run_as_non_root_without_privileges_or_an_api_token() {
 }
 
 #[test]
+#[cfg(feature = "cli")]
 fn the_render_example_takes_the_chart_by_name() {
     let exe = support::render_example();
     let seed = concat!(

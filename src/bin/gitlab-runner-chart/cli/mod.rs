@@ -1,0 +1,722 @@
+//! The command line of `gitlab-runner-chart` (also run as the `render` example): the GitLab
+//! Runner chart rendered like `helm template`, without helm.
+//!
+//! ```text
+//! gitlab-runner-chart [RELEASE] [CHART] [-n NS] [-f FILE[,FILE]]... [--set K=V]...
+//!     [--set-string K=V]... [--set-json K=JSON]... [--set-file K=PATH]... [-s TEMPLATE]...
+//!     [--output-dir DIR [--release-name]] [--kube-version X.Y[.Z]] [-a G/V]... [--version X]
+//!     [--chart NAME | --chart-dir DIR] [--no-strict] [--skip-schema-validation]
+//!     [--values-schema | --show-values]
+//! ```
+//! Manifests go to stdout (pipe them to `kubectl apply -f -`) or to files (`--output-dir`),
+//! warnings and errors to stderr, in color when stderr is a terminal and `NO_COLOR` is not set
+//! ([`color`]). Exit codes: 0 rendered, 1 invalid input (values, release, chart version,
+//! template, `--show-only` matching nothing) or the manifests could not be written, 2 bad usage.
+//!
+//! Closed and full streams never make it panic:
+//!
+//! - a reader that stops early (`render | head -1`, a closed stdout pipe) ends the run quietly
+//!   with the status of the render (0): the manifests were rendered, the reader wanted fewer of
+//!   them; like `yes | head -1` under a shell that does not count SIGPIPE, and what
+//!   `set -o pipefail` scripts with `| head` need;
+//! - any other failure to write the manifests (`>/dev/full`) is reported on stderr, status 1;
+//! - what cannot be written to stderr (closed, `2>/dev/full`) is dropped: the exit status still
+//!   says what happened (0 rendered with warnings, 1 invalid input).
+//!
+//! This module is the one source of the command line: the binary
+//! (`src/bin/gitlab-runner-chart/main.rs`) and the `render` example (`examples/render.rs`)
+//! both include it and call [`main`] with their own name.
+
+mod color;
+
+use std::io::{Read as _, Write as _};
+use std::path::{Component, Path, PathBuf};
+use std::process::ExitCode;
+
+use clap::{ArgAction, CommandFactory as _, FromArgMatches as _, Parser, ValueEnum};
+use gitlab_runner_chart::{
+    Chart, Diagnostics, Error, KubeVersion, Manifest, Release, RenderOptions, Renderer, UserValues,
+    ValuesError,
+};
+
+/// The text after the flags in `--help`, with the program's `name` in the examples.
+fn after_help(name: &str) -> String {
+    format!(
+        "\
+Embedded charts (the CHART argument or --chart):
+  gitlab-runner  the GitLab Runner chart (kubernetes executor; registers the runner when the pod starts)
+  shell          one already registered runner with the shell executor (gitlabUrl, runnerToken required)
+
+Examples:
+  {name} ci -n gitlab -f values.yaml | kubectl apply -f -
+  {name} ci shell --set gitlabUrl=https://gitlab.example.com/ --set-file runnerToken=token.txt
+  {name} ci ./my-chart -f a.yaml,b.yaml --show-only templates/deployment.yaml
+  {name} ci --output-dir out && kubectl apply -R -f out
+
+Exit codes: 0 rendered, 1 invalid values, chart or template (message on stderr), 2 bad usage."
+    )
+}
+
+/// Render the GitLab Runner chart like `helm template`, offline.
+#[derive(Debug, Parser)]
+#[command(name = "render", version, about, disable_version_flag = true)]
+struct Args {
+    /// Release name (a DNS-1123 name of at most 53 characters), e.g. `ci`.
+    #[arg(default_value = "release-name")]
+    release: String,
+
+    /// The chart: `gitlab-runner` or `shell` (embedded), or a chart directory, e.g.
+    /// `./my-chart` (write `./shell` for a directory named like an embedded chart).
+    #[arg(value_name = "CHART", conflicts_with_all = ["chart", "chart_dir"])]
+    chart_arg: Option<String>,
+
+    /// Namespace of the release, e.g. `-n gitlab`.
+    #[arg(short, long, default_value = "default")]
+    namespace: String,
+
+    /// Values file to merge over the chart defaults, e.g. `-f a.yaml,b.yaml`; repeatable or
+    /// comma-separated, later files win; `-` reads standard input.
+    #[arg(
+        short = 'f',
+        long = "values",
+        value_name = "FILE",
+        value_delimiter = ','
+    )]
+    values: Vec<String>,
+
+    /// Set a value, e.g. `--set a.b=c,d[0]=e`; numbers, booleans and null are typed. Applied
+    /// after files and --set-json.
+    #[arg(long = "set", value_name = "K=V")]
+    set: Vec<String>,
+
+    /// Set a value as a string (never typed), e.g. `--set-string image.tag=1.10`. Applied
+    /// after every --set.
+    #[arg(long = "set-string", value_name = "K=V")]
+    set_string: Vec<String>,
+
+    /// Set a value to JSON, e.g. `--set-json 'nodeSelector={"disk":"ssd"}'` (replaces what
+    /// files set there); `a=1,b=[2]` sets two. Applied after files, before --set.
+    #[arg(long = "set-json", value_name = "K=JSON")]
+    set_json: Vec<String>,
+
+    /// Set a value to the text of a file, e.g. `--set-file runnerToken=token.txt`;
+    /// `k1=p1,k2=p2` sets two. Applied last (after --set-string).
+    #[arg(long = "set-file", value_name = "K=PATH")]
+    set_file: Vec<String>,
+
+    /// Print only the manifests of a template, e.g. `-s templates/configmap.yaml`; repeatable;
+    /// `*` and `?` match as in Helm. A template that renders nothing is an error.
+    #[arg(short = 's', long = "show-only", value_name = "TEMPLATE")]
+    show_only: Vec<String>,
+
+    /// Write the manifests to files instead of stdout, e.g. `--output-dir out` writes
+    /// `out/gitlab-runner/templates/deployment.yaml`, one file per template.
+    #[arg(long, value_name = "DIR")]
+    output_dir: Option<PathBuf>,
+
+    /// With --output-dir, write under a directory named after the release, e.g.
+    /// `out/ci/gitlab-runner/templates/...` (no name is ever generated).
+    #[arg(long)]
+    release_name: bool,
+
+    /// Kubernetes version to render for (selects API versions, e.g. autoscaling/v2 from 1.23),
+    /// e.g. `--kube-version 1.30`.
+    #[arg(long, value_name = "X.Y[.Z]", default_value_t = KubeVersion::DEFAULT.to_string())]
+    kube_version: String,
+
+    /// An API version the cluster serves, for `Capabilities.APIVersions`, e.g.
+    /// `-a monitoring.coreos.com/v1`; repeatable or comma-separated.
+    #[arg(short = 'a', long, value_name = "G/V", value_delimiter = ',')]
+    api_versions: Vec<String>,
+
+    /// Fail unless the chart has this version (Chart.yaml `version`), e.g. `--version 0.1.0`.
+    #[arg(long, value_name = "X")]
+    version: Option<String>,
+
+    /// Which embedded chart to render, e.g. `--chart shell` (same as the CHART argument).
+    #[arg(long, value_enum, value_name = "NAME", default_value_t = BuiltinChart::GitlabRunner)]
+    chart: BuiltinChart,
+
+    /// Render a chart directory (Chart.yaml, values.yaml, values.schema.json, templates/)
+    /// instead of an embedded chart, e.g. `--chart-dir ./my-chart`.
+    #[arg(long, value_name = "DIR", conflicts_with = "chart")]
+    chart_dir: Option<String>,
+
+    /// Report unknown keys in the values as warnings instead of errors (for values files
+    /// shared with other tools).
+    #[arg(long)]
+    no_strict: bool,
+
+    /// Render without checking the values against the chart's schema (as Helm's flag of the
+    /// same name); the output is still quoted safely, but may not be valid for Kubernetes.
+    #[arg(long)]
+    skip_schema_validation: bool,
+
+    /// Print the JSON Schema of the chart's values and exit.
+    #[arg(long, conflicts_with = "show_values")]
+    values_schema: bool,
+
+    /// Print the chart's default values.yaml and exit (as `helm show values`).
+    #[arg(long)]
+    show_values: bool,
+
+    /// Print the program version and exit.
+    #[arg(short = 'V', action = ArgAction::Version)]
+    program_version: Option<bool>,
+}
+
+/// The charts compiled into the library.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum BuiltinChart {
+    /// The GitLab Runner chart (kubernetes executor; registers the runner when the pod starts)
+    GitlabRunner,
+    /// One already registered runner with the shell executor: config.toml in a Secret
+    /// (gitlabUrl, runnerToken required), no registration
+    Shell,
+}
+
+impl BuiltinChart {
+    fn load(self) -> Chart {
+        match self {
+            BuiltinChart::GitlabRunner => Chart::builtin(),
+            BuiltinChart::Shell => Chart::shell(),
+        }
+    }
+}
+
+/// How a run fails: a one-line message, or a report of diagnostics printed as is.
+enum Failure {
+    Message(String),
+    Report(String),
+}
+
+impl<E: std::fmt::Display> From<E> for Failure {
+    fn from(e: E) -> Failure {
+        Failure::Message(e.to_string())
+    }
+}
+
+/// Runs the command line as the program `name` (in `--help`, `-V` and usage messages).
+pub fn main(name: &'static str) -> ExitCode {
+    // clap prints `--help`, `--version` and usage errors itself, ignoring write errors.
+    let matches = Args::command()
+        .name(name)
+        .bin_name(name)
+        .after_help(after_help(name))
+        .get_matches();
+    let args = match Args::from_arg_matches(&matches) {
+        Ok(args) => args,
+        Err(e) => e.exit(),
+    };
+    match run(&args) {
+        Ok(output) => write_manifests(&output),
+        Err(Failure::Message(message)) => {
+            to_stderr(&format!("Error: {message}"));
+            ExitCode::from(1)
+        }
+        Err(Failure::Report(report)) => {
+            to_stderr(&report);
+            ExitCode::from(1)
+        }
+    }
+}
+
+/// Writes the manifests to stdout: 0 when written or when the reader stopped early (a closed
+/// pipe), 1 (with a message on stderr) when stdout cannot take them.
+fn write_manifests(output: &str) -> ExitCode {
+    let mut stdout = std::io::stdout().lock();
+    match stdout
+        .write_all(output.as_bytes())
+        .and_then(|()| stdout.flush())
+    {
+        Ok(()) => ExitCode::SUCCESS,
+        // A reader that stops early (`| head`) is not an error of ours.
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
+        Err(e) => {
+            to_stderr(&format!("Error: cannot write the manifests: {e}"));
+            ExitCode::from(1)
+        }
+    }
+}
+
+/// Writes `text` and a line break to stderr, in color when [`color::enabled`]. A stderr that
+/// is closed or full cannot be told about it: the error is dropped (`eprintln!` would panic),
+/// the exit status still tells.
+fn to_stderr(text: &str) {
+    let mut stderr = std::io::stderr().lock();
+    let text = if color::enabled(&stderr) {
+        color::colorize(text)
+    } else {
+        text.to_string()
+    };
+    let _ = writeln!(stderr, "{text}").and_then(|()| stderr.flush());
+}
+
+fn run(args: &Args) -> Result<String, Failure> {
+    let chart = choose_chart(args)?;
+    check_chart_version(&chart, args.version.as_deref())?;
+    if args.values_schema {
+        return match chart.schema() {
+            Some(schema) => Ok(format!("{}\n", serde_json::to_string_pretty(schema)?)),
+            None => Err(Failure::Message(
+                "the chart has no values.schema.json".to_string(),
+            )),
+        };
+    }
+    if args.show_values {
+        return Ok(chart.values_yaml().to_string());
+    }
+    let release = Release::new(&args.release, &args.namespace)?;
+    let kube_version: KubeVersion = args
+        .kube_version
+        .parse()
+        .map_err(|e| Failure::Message(format!("--kube-version: {e}")))?;
+    let values = user_values(args)?;
+    let chart = if args.skip_schema_validation {
+        chart.with_schema(None)
+    } else {
+        chart
+    };
+    let renderer = Renderer::new(chart)?;
+    let options = RenderOptions::new(release)
+        .with_kube_version(kube_version)
+        .with_api_versions(args.api_versions.clone())
+        .with_strict(!args.no_strict);
+    let manifests = match renderer.render(&values, &options) {
+        Ok(manifests) => manifests,
+        Err(Error::Invalid(diagnostics)) => return Err(Failure::Report(diagnostics.to_string())),
+        Err(e) => return Err(e.into()),
+    };
+    if !manifests.warnings().is_empty() {
+        to_stderr(&Diagnostics(manifests.warnings().to_vec()).to_string());
+    }
+    let chart_name = &renderer.chart().metadata().name;
+    let shown = show_only(manifests.iter().collect(), &args.show_only, chart_name)?;
+    match &args.output_dir {
+        Some(dir) => {
+            let dir = if args.release_name {
+                dir.join(&args.release)
+            } else {
+                dir.clone()
+            };
+            write_output_dir(&dir, &shown)
+        }
+        None => Ok(shown.iter().map(|m| m.to_string()).collect()),
+    }
+}
+
+/// The chart named by the CHART argument, `--chart-dir` or `--chart`.
+fn choose_chart(args: &Args) -> Result<Chart, Failure> {
+    if let Some(dir) = &args.chart_dir {
+        return Ok(Chart::from_dir(dir)?);
+    }
+    let Some(name) = &args.chart_arg else {
+        return Ok(args.chart.load());
+    };
+    if let Ok(builtin) = BuiltinChart::from_str(name, false) {
+        return Ok(builtin.load());
+    }
+    if Path::new(name).is_dir() {
+        return Ok(Chart::from_dir(name)?);
+    }
+    Err(Failure::Message(format!(
+        "chart {name:?} is neither a chart directory nor an embedded chart (gitlab-runner, shell)"
+    )))
+}
+
+/// `--version X`: the chart must have version `X` (Chart.yaml `version`; a leading `v` is
+/// ignored on both sides).
+fn check_chart_version(chart: &Chart, wanted: Option<&str>) -> Result<(), Failure> {
+    let Some(wanted) = wanted else {
+        return Ok(());
+    };
+    let metadata = chart.metadata();
+    let bare = |v: &str| v.strip_prefix('v').unwrap_or(v).to_string();
+    if bare(wanted) == bare(&metadata.version) {
+        return Ok(());
+    }
+    Err(Failure::Message(format!(
+        "--version {wanted}: chart {} is version {}",
+        metadata.name, metadata.version
+    )))
+}
+
+/// The user values in Helm's order: `-f` files, `--set-json`, `--set`, `--set-string`,
+/// `--set-file` (each in the order given).
+fn user_values(args: &Args) -> Result<UserValues, Failure> {
+    let mut values = UserValues::new();
+    let set_files = args
+        .set_file
+        .iter()
+        .map(|expr| set_file_assignments(expr))
+        .collect::<Result<Vec<_>, _>>()?;
+    let stdin_readers = args.values.iter().filter(|f| *f == "-").count()
+        + set_files.iter().flatten().filter(|(_, p)| p == "-").count();
+    if stdin_readers > 1 {
+        return Err(Failure::Message(
+            "`-` (standard input) is given more than once to -f or --set-file: it can be read only once".to_string(),
+        ));
+    }
+    // Every file and expression is read, so that one run reports every broken input at once
+    // (a broken YAML file does not hide a bad --set, nor another broken file).
+    let mut problems = Vec::new();
+    for file in &args.values {
+        match read_values_file(file) {
+            Ok((name, text)) => {
+                if let Err(e) = values.add_yaml(&name, &text) {
+                    problems.push(match e {
+                        // already a report with the line and a caret
+                        ValuesError::Yaml { .. } => Failure::Report(e.to_string()),
+                        other => other.into(),
+                    });
+                }
+            }
+            Err(message) => problems.push(Failure::Message(message)),
+        }
+    }
+    for expr in &args.set_json {
+        if let Err(message) = add_set_json(&mut values, expr) {
+            problems.push(Failure::Message(message));
+        }
+    }
+    for expr in &args.set {
+        if let Err(e) = values.set(expr) {
+            problems.push(e.into());
+        }
+    }
+    for expr in &args.set_string {
+        if let Err(e) = values.set_string(expr) {
+            problems.push(e.into());
+        }
+    }
+    for pairs in &set_files {
+        if let Err(failure) = add_set_file(&mut values, pairs) {
+            problems.push(failure);
+        }
+    }
+    if problems.len() == 1 {
+        return Err(problems.remove(0));
+    }
+    if !problems.is_empty() {
+        let n = problems.len();
+        let mut report: Vec<String> = problems
+            .into_iter()
+            .map(|p| match p {
+                Failure::Report(report) => report,
+                Failure::Message(message) => format!("error: {message}"),
+            })
+            .collect();
+        report.push(format!("error: {n} inputs could not be read"));
+        return Err(Failure::Report(report.join("\n\n")));
+    }
+    Ok(values)
+}
+
+/// Splits `text` at each `separator` not escaped by `\` (the escapes are kept).
+fn split_unescaped(text: &str, separator: char) -> Vec<&str> {
+    let mut parts = Vec::new();
+    let mut start = 0;
+    let mut escaped = false;
+    for (i, c) in text.char_indices() {
+        match c {
+            _ if escaped => escaped = false,
+            '\\' => escaped = true,
+            c if c == separator => {
+                parts.push(&text[start..i]);
+                start = i + c.len_utf8();
+            }
+            _ => {}
+        }
+    }
+    parts.push(&text[start..]);
+    parts
+}
+
+/// `--set-json K=JSON[,K=JSON]...`: each JSON value replaces what the files set at `K`, as in
+/// Helm. Keys are names joined by `.` (`\.` for a dot in a name); list indexes are refused.
+/// Messages name the key, never the value (it may be a secret).
+fn add_set_json(values: &mut UserValues, expr: &str) -> Result<(), String> {
+    let mut rest = expr;
+    while !rest.is_empty() {
+        let Some(eq) = split_unescaped(rest, '=').first().map(|k| k.len()) else {
+            break;
+        };
+        if eq == rest.len() {
+            return Err(format!(
+                "--set-json {rest:?}: expected KEY=JSON (Helm 3.16 takes no bare JSON object)"
+            ));
+        }
+        let key = &rest[..eq];
+        let names = json_key_names(key)?;
+        let mut stream =
+            serde_json::Deserializer::from_str(&rest[eq + 1..]).into_iter::<serde_json::Value>();
+        let value = match stream.next() {
+            Some(Ok(value)) => value,
+            Some(Err(e)) => return Err(format!("--set-json {key}=...: invalid JSON: {e}")),
+            None => return Err(format!("--set-json {key}=: no JSON value")),
+        };
+        let after = rest[eq + 1 + stream.byte_offset()..].trim_start();
+        rest = match after.strip_prefix(',') {
+            Some(next) => next,
+            None if after.is_empty() => after,
+            None => {
+                return Err(format!(
+                    "--set-json {key}=...: unexpected text after the JSON value (expected `,` or the end)"
+                ))
+            }
+        };
+        let value: serde_yaml::Value =
+            serde_yaml::to_value(&value).map_err(|e| format!("--set-json {key}=...: {e}"))?;
+        // A map merges into what the files set: a null first makes it replace it, as in Helm.
+        if value.is_mapping() {
+            values.add_mapping(nest(&names, serde_yaml::Value::Null));
+        }
+        values.add_mapping(nest(&names, value));
+    }
+    Ok(())
+}
+
+/// The names of a `--set-json` key (`a.b\.c` is `a`, `b.c`).
+fn json_key_names(key: &str) -> Result<Vec<String>, String> {
+    let names: Vec<String> = split_unescaped(key, '.')
+        .into_iter()
+        .map(|name| {
+            let mut unescaped = String::new();
+            let mut chars = name.chars();
+            while let Some(c) = chars.next() {
+                unescaped.push(if c == '\\' {
+                    chars.next().unwrap_or(c)
+                } else {
+                    c
+                });
+            }
+            unescaped
+        })
+        .collect();
+    if names.iter().any(String::is_empty) {
+        return Err(format!("--set-json {key}=...: empty name in the key"));
+    }
+    if split_unescaped(key, '[').len() > 1 {
+        return Err(format!(
+            "--set-json {key}=...: list indexes are not supported in --set-json keys: set the whole list, e.g. key=[...]"
+        ));
+    }
+    Ok(names)
+}
+
+/// `{a: {b: value}}` for the names `a`, `b`.
+fn nest(names: &[String], value: serde_yaml::Value) -> serde_yaml::Mapping {
+    let mut value = value;
+    for name in names.iter().skip(1).rev() {
+        let mut inner = serde_yaml::Mapping::new();
+        inner.insert(name.clone().into(), value);
+        value = inner.into();
+    }
+    let mut top = serde_yaml::Mapping::new();
+    if let Some(first) = names.first() {
+        top.insert(first.clone().into(), value);
+    }
+    top
+}
+
+/// The `(key, path)` pairs of a `--set-file K=PATH[,K=PATH]...` expression (`\\,` in a path
+/// is a comma; the key keeps its escapes, read as in `--set`).
+fn set_file_assignments(expr: &str) -> Result<Vec<(&str, String)>, Failure> {
+    let mut pairs = Vec::new();
+    for assignment in split_unescaped(expr, ',') {
+        if assignment.is_empty() {
+            continue;
+        }
+        let Some(eq) = split_unescaped(assignment, '=').first().map(|k| k.len()) else {
+            continue;
+        };
+        if eq == assignment.len() {
+            return Err(Failure::Message(format!(
+                "--set-file {assignment}: expected KEY=PATH"
+            )));
+        }
+        let key = &assignment[..eq];
+        // The key is checked alone, so that its errors do not show the file's text.
+        UserValues::new()
+            .set_string(&format!("{key}=x"))
+            .map_err(|e| {
+                let e = e.to_string();
+                let e = e.strip_prefix("--set-string: ").unwrap_or(&e);
+                Failure::Message(format!("--set-file {assignment}: {e}"))
+            })?;
+        pairs.push((key, unescape(&assignment[eq + 1..])));
+    }
+    Ok(pairs)
+}
+
+/// Sets each key to the text of its file, as a `--set-string` applied after every other one
+/// (Helm's order). Errors name the file.
+fn add_set_file(values: &mut UserValues, pairs: &[(&str, String)]) -> Result<(), Failure> {
+    for (key, path) in pairs {
+        let (_, text) = read_text_file(path, "--set-file").map_err(Failure::Message)?;
+        let limit = gitlab_runner_chart::values::load::MAX_FILE_BYTES;
+        if text.len() > limit {
+            return Err(Failure::Message(format!(
+                "--set-file {key}={path}: the file is larger than {limit} bytes"
+            )));
+        }
+        values.set_string(&format!("{key}={}", escape_set_value(&text)))?;
+    }
+    Ok(())
+}
+
+/// `text` with each `\\x` read as `x`.
+fn unescape(text: &str) -> String {
+    let mut unescaped = String::with_capacity(text.len());
+    let mut chars = text.chars();
+    while let Some(c) = chars.next() {
+        unescaped.push(match c {
+            '\\' => chars.next().unwrap_or(c),
+            _ => c,
+        });
+    }
+    unescaped
+}
+
+/// `text` as a `--set-string` value that reads back as `text`.
+fn escape_set_value(text: &str) -> String {
+    let mut escaped = String::with_capacity(text.len());
+    for c in text.chars() {
+        if matches!(c, '\\' | ',' | '{' | '}' | '[' | ']' | '=' | '.') {
+            escaped.push('\\');
+        }
+        escaped.push(c);
+    }
+    escaped
+}
+
+/// The manifests `--show-only` selects, in the order of the flags (all when none is given).
+/// A pattern matches a template's path in the chart (`templates/configmap.yaml`, not
+/// `gitlab-runner/templates/configmap.yaml`); one that matches nothing is an error: both as
+/// in Helm 3.16.
+fn show_only<'m>(
+    manifests: Vec<&'m Manifest>,
+    patterns: &[String],
+    chart_name: &str,
+) -> Result<Vec<&'m Manifest>, Failure> {
+    if patterns.is_empty() {
+        return Ok(manifests);
+    }
+    let mut shown = Vec::new();
+    for pattern in patterns {
+        let before = shown.len();
+        for manifest in &manifests {
+            let source = manifest.source();
+            let in_chart = source.split_once('/').map_or(source, |(_, rest)| rest);
+            if glob_match(pattern, in_chart) {
+                shown.push(*manifest);
+            }
+        }
+        if shown.len() == before {
+            return Err(Failure::Message(format!(
+                "could not find template {pattern} in chart {chart_name} (--show-only; a template that renders nothing with these values counts as missing, as in Helm)"
+            )));
+        }
+    }
+    Ok(shown)
+}
+
+/// Go's `filepath.Match` for `*` (any run of characters but `/`) and `?` (one character but
+/// `/`); any other character matches itself.
+fn glob_match(pattern: &str, text: &str) -> bool {
+    let pattern: Vec<char> = pattern.chars().collect();
+    let text: Vec<char> = text.chars().collect();
+    fn go(p: &[char], t: &[char]) -> bool {
+        match p.first() {
+            None => t.is_empty(),
+            Some('*') => (0..=t.len())
+                .take_while(|&i| i == 0 || t[i - 1] != '/')
+                .any(|i| go(&p[1..], &t[i..])),
+            Some('?') => t.first().is_some_and(|c| *c != '/') && go(&p[1..], &t[1..]),
+            Some(c) => t.first() == Some(c) && go(&p[1..], &t[1..]),
+        }
+    }
+    go(&pattern, &text)
+}
+
+/// `--output-dir`: each manifest goes to `DIR/<chart>/templates/<file>`, the objects of one
+/// template in one file (each `---`-separated, as Helm writes them); a file from an earlier
+/// run is replaced. Returns the `wrote PATH` lines Helm prints.
+fn write_output_dir(dir: &Path, manifests: &[&Manifest]) -> Result<String, Failure> {
+    let mut written: Vec<PathBuf> = Vec::new();
+    let mut report = String::new();
+    for manifest in manifests {
+        let relative = Path::new(manifest.source());
+        if !relative
+            .components()
+            .all(|c| matches!(c, Component::Normal(_)))
+        {
+            return Err(Failure::Message(format!(
+                "--output-dir: refusing to write {:?} outside {}",
+                manifest.source(),
+                dir.display()
+            )));
+        }
+        let path = dir.join(relative);
+        let fail =
+            |e: std::io::Error| Failure::Message(format!("cannot write {}: {e}", path.display()));
+        if let Some(parent) = path.parent() {
+            std::fs::create_dir_all(parent).map_err(fail)?;
+        }
+        let mut file = if written.contains(&path) {
+            std::fs::OpenOptions::new().append(true).open(&path)
+        } else {
+            written.push(path.clone());
+            std::fs::File::create(&path)
+        }
+        .map_err(fail)?;
+        file.write_all(manifest.to_string().as_bytes())
+            .map_err(fail)?;
+        report.push_str(&format!("wrote {}\n", path.display()));
+    }
+    Ok(report)
+}
+
+/// The name used in messages and the text of a `-f` argument.
+fn read_values_file(file: &str) -> Result<(String, String), String> {
+    read_text_file(file, "values file")
+}
+
+/// The name used in messages and the text of `file` (`-` is standard input); `what` names
+/// the file in messages (`values file`, `--set-file`).
+fn read_text_file(file: &str, what: &str) -> Result<(String, String), String> {
+    // Read at most one byte more than the library accepts: a huge file (or an endless pipe)
+    // is refused without being read whole.
+    let limit = gitlab_runner_chart::values::load::MAX_FILE_BYTES as u64 + 1;
+    let mut bytes = Vec::new();
+    let (name, read) = if file == "-" {
+        (
+            "<stdin>".to_string(),
+            std::io::stdin().lock().take(limit).read_to_end(&mut bytes),
+        )
+    } else {
+        let opened =
+            std::fs::File::open(file).map_err(|e| format!("cannot read {what} {file}: {e}"))?;
+        (file.to_string(), opened.take(limit).read_to_end(&mut bytes))
+    };
+    read.map_err(|e| match file {
+        "-" => format!("cannot read values from standard input: {e}"),
+        _ => format!("cannot read {what} {file}: {e}"),
+    })?;
+    let file = name.as_str();
+    let text = String::from_utf8(bytes).map_err(|e| {
+        let valid = &e.as_bytes()[..e.utf8_error().valid_up_to()];
+        let line = valid.iter().filter(|b| **b == b'\n').count() + 1;
+        let line_start = valid.iter().rposition(|b| *b == b'\n').map_or(0, |i| i + 1);
+        let column = String::from_utf8_lossy(&valid[line_start..])
+            .chars()
+            .count()
+            + 1;
+        let must = match what {
+            "values file" => "YAML files must be UTF-8 text",
+            _ => "the file must be UTF-8 text",
+        };
+        format!("{file}:{line}:{column}: the file is not valid UTF-8 ({must})")
+    })?;
+    Ok((file.to_string(), text))
+}
