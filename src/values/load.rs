@@ -226,6 +226,22 @@ enum Pending {
     },
 }
 
+/// Why a node cannot be placed (turned into an error with its values path by the caller).
+enum Refusal {
+    /// A key that is no string (`found`: what it is).
+    Key { found: &'static str, span: Span },
+    /// A key written twice in a mapping (`first`: the line of the first).
+    Duplicate {
+        key: String,
+        first: usize,
+        span: Span,
+    },
+    /// A merge key whose value is not a mapping or a list of mappings.
+    Merge { span: Span },
+    /// The document is not a mapping.
+    Root(ValuesError),
+}
+
 /// A node read, ready to be placed in its parent.
 struct Node {
     value: Value,
@@ -432,7 +448,6 @@ impl Builder<'_> {
                 },
             );
         }
-        let path_here = self.path();
         let is_key = matches!(
             self.stack.last(),
             Some(Frame {
@@ -444,15 +459,54 @@ impl Builder<'_> {
             })
         );
         if !is_key {
-            self.check_finite(&node, &path_here)?;
+            self.check_finite(&node)?;
         }
+        // The values path is built only where a note needs it (a surprising plain scalar) or a
+        // refusal does, not for every node.
+        let surprising = node
+            .plain
+            .as_deref()
+            .is_some_and(|t| scalar::surprise(t).is_some());
+        let path_for_notes = surprising.then(|| self.path());
+        if let Err(refusal) = self.place(node, path_for_notes) {
+            // The mapping being read is still the innermost frame: its path is where.
+            let path = self.path();
+            let (span, message) = match refusal {
+                Refusal::Key { found, span } => (
+                    span,
+                    format!("{}a key must be a string, found {found}", at(&path)),
+                ),
+                Refusal::Duplicate { key, first, span } => (
+                    span,
+                    format!(
+                        "{}duplicate key `{key}` (first written at line {first}); Helm would keep only the last",
+                        at(&path)
+                    ),
+                ),
+                Refusal::Merge { span } => (
+                    span,
+                    format!(
+                        "{}a merge key `<<` takes a mapping or a list of mappings",
+                        at(&path)
+                    ),
+                ),
+                Refusal::Root(error) => return Err(error),
+            };
+            return Err(self.error_at(span, message));
+        }
+        Ok(())
+    }
+
+    /// Places a node read in the innermost collection (or as the document); `path` is the
+    /// node's values path when a note needs it.
+    fn place(&mut self, node: Node, path: Option<Path>) -> Result<(), Refusal> {
         let Some(frame) = self.stack.last_mut() else {
-            return self.set_root(node);
+            return self.set_root(node).map_err(Refusal::Root);
         };
         match &mut frame.kind {
             FrameKind::Seq { items, spans } => {
-                if let Some(written) = &node.plain {
-                    note_value(&mut self.notes, path_here, node.spans.value, written);
+                if let (Some(written), Some(path)) = (&node.plain, path) {
+                    note_value(&mut self.notes, path, node.spans.value, written);
                 }
                 items.push(node.value);
                 spans.push(node.spans);
@@ -468,33 +522,24 @@ impl Builder<'_> {
                     let merge = node.plain.as_deref() == Some("<<");
                     let as_float = node.plain.as_deref().is_some_and(scalar::is_go_float);
                     let negative = node.plain.as_deref().is_some_and(|t| t.starts_with('-'));
-                    let key = match key_string(&node.value, as_float, negative) {
-                        Ok(key) => key,
-                        Err(found) => {
-                            let message =
-                                format!("{}a key must be a string, found {found}", at(&path_here));
-                            return Err(self.error_at(span, message));
-                        }
-                    };
-                    if let Some(text) = &node.plain {
-                        if !merge && scalar::surprise(text).is_some() {
-                            self.notes.push(Note {
-                                path: path_here.child_key(key.clone()),
-                                span,
-                                kind: NoteKind::Key {
-                                    written: text.clone(),
-                                },
-                            });
-                        }
+                    let key = key_string(&node.value, as_float, negative)
+                        .map_err(|found| Refusal::Key { found, span })?;
+                    if let (Some(text), Some(path), false) = (&node.plain, path, merge) {
+                        self.notes.push(Note {
+                            path: path.child_key(key.clone()),
+                            span,
+                            kind: NoteKind::Key {
+                                written: text.clone(),
+                            },
+                        });
                     }
                     if !merge {
                         if let Some(first) = written.get(key.as_str()) {
-                            let message = format!(
-                                "{}duplicate key `{key}` (first written at line {}); Helm would keep only the last",
-                                at(&path_here),
-                                first.line
-                            );
-                            return Err(self.error_at(span, message));
+                            return Err(Refusal::Duplicate {
+                                first: first.line,
+                                key,
+                                span,
+                            });
                         }
                         written.insert(key.clone().into_boxed_str(), span);
                     }
@@ -505,23 +550,15 @@ impl Builder<'_> {
                     };
                 }
                 Pending::Value { merge: true, .. } => {
-                    merge_into(map, spans, node).map_err(|span| {
-                        self.error_at(
-                            span,
-                            format!(
-                                "{}a merge key `<<` takes a mapping or a list of mappings",
-                                at(&path_here)
-                            ),
-                        )
-                    })?;
+                    merge_into(map, spans, node).map_err(|span| Refusal::Merge { span })?;
                 }
                 Pending::Value {
                     key,
                     span: key_span,
                     merge: false,
                 } => {
-                    if let Some(written) = &node.plain {
-                        note_value(&mut self.notes, path_here, node.spans.value, written);
+                    if let (Some(written), Some(path)) = (&node.plain, path) {
+                        note_value(&mut self.notes, path, node.spans.value, written);
                     }
                     let mut spans_here = node.spans;
                     spans_here.key = key_span;
@@ -534,14 +571,14 @@ impl Builder<'_> {
     }
 
     /// A value JSON cannot hold (`.inf`, `.nan`) is refused, as Helm refuses it.
-    fn check_finite(&self, node: &Node, path: &Path) -> Result<(), ValuesError> {
+    fn check_finite(&self, node: &Node) -> Result<(), ValuesError> {
         if let Value::Number(n) = &node.value {
             if n.as_f64().is_some_and(|f| !f.is_finite()) {
                 return Err(self.error_at(
                     node.spans.value,
                     format!(
                         "{}`{}` is not a number JSON can hold (Helm refuses it: json: unsupported value); quote it for the text",
-                        at(path),
+                        at(&self.path()),
                         node.plain.as_deref().unwrap_or("inf")
                     ),
                 ));
