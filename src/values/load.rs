@@ -195,6 +195,8 @@ fn later_document_has_content(parser: &mut Parser<'_, saphyr_parser::StrInput<'_
 /// A collection being read.
 struct Frame {
     anchor: usize,
+    /// How many values the collection holds so far (itself included).
+    count: usize,
     /// Where the collection starts (for its own span, and for an unclosed `[` or `{`).
     start: Span,
     flow: bool,
@@ -310,6 +312,7 @@ impl Builder<'_> {
                 };
                 self.stack.push(Frame {
                     anchor,
+                    count: 1,
                     start,
                     flow,
                     kind,
@@ -319,14 +322,13 @@ impl Builder<'_> {
                 let Some(frame) = self.stack.pop() else {
                     return Ok(());
                 };
-                let (value, children, count) = match frame.kind {
+                let count = frame.count;
+                let (value, children) = match frame.kind {
                     FrameKind::Map { map, spans, .. } => {
-                        let count = 1 + spans.values().map(NodeSpans::count).sum::<usize>();
-                        (Value::Mapping(map), Children::Map(spans), count)
+                        (Value::Mapping(map), Children::Map(spans))
                     }
                     FrameKind::Seq { items, spans } => {
-                        let count = 1 + spans.iter().map(NodeSpans::count).sum::<usize>();
-                        (Value::Sequence(items), Children::Seq(spans), count)
+                        (Value::Sequence(items), Children::Seq(spans))
                     }
                 };
                 let node = Node {
@@ -503,6 +505,16 @@ impl Builder<'_> {
         let Some(frame) = self.stack.last_mut() else {
             return self.set_root(node).map_err(Refusal::Root);
         };
+        let in_value_position = !matches!(
+            frame.kind,
+            FrameKind::Map {
+                pending: Pending::Key,
+                ..
+            }
+        );
+        if in_value_position {
+            frame.count += node.count;
+        }
         match &mut frame.kind {
             FrameKind::Seq { items, spans } => {
                 if let (Some(written), Some(path)) = (&node.plain, path) {

@@ -70,17 +70,6 @@ pub(crate) enum Children {
     Seq(Vec<NodeSpans>),
 }
 
-impl NodeSpans {
-    /// How many nodes this subtree holds (itself included).
-    pub(crate) fn count(&self) -> usize {
-        1 + match &self.children {
-            Children::None => 0,
-            Children::Map(map) => map.values().map(NodeSpans::count).sum(),
-            Children::Seq(items) => items.iter().map(NodeSpans::count).sum(),
-        }
-    }
-}
-
 /// The text of a values file and the span of every key and value in it.
 #[derive(Debug, Clone, Default)]
 pub struct SpanIndex {
