@@ -180,11 +180,12 @@ impl Renderer {
         if let Some(checker) = &self.checker {
             let problems = checker.check(&merged, &options.release, options.kube_version);
             // A merge warning where the value is refused anyway would say the same twice.
-            diagnostics.retain(|warning| {
-                !problems
-                    .iter()
-                    .any(|p| !p.unknown_key && !p.warning && p.path.to_string() == warning.path)
-            });
+            let refused: std::collections::HashSet<String> = problems
+                .iter()
+                .filter(|p| !p.unknown_key && !p.warning)
+                .map(|p| p.path.to_string())
+                .collect();
+            diagnostics.retain(|warning| !refused.contains(&warning.path));
             for problem in problems {
                 let severity = if problem.warning || (problem.unknown_key && !options.strict) {
                     Severity::Warning
