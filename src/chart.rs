@@ -84,6 +84,30 @@ mod shell {
     ];
 }
 
+/// The current official chart's files (`chart/current/`), embedded at compile time.
+mod current {
+    pub const CHART_YAML: &str = include_str!("../chart/current/Chart.yaml");
+    pub const VALUES_YAML: &str = include_str!("../chart/current/values.yaml");
+    /// Every file of `chart/current/templates/`, by name (a test checks that the list is
+    /// complete).
+    pub const TEMPLATES: &[(&str, &str)] = &[];
+}
+
+/// The rules of an embedded chart that its values schema cannot say (names after truncation,
+/// `hpa.minReplicas <= maxReplicas`, ...). They belong to the chart: a chart loaded from a
+/// directory has none.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[non_exhaustive]
+pub enum ChartRules {
+    /// No rules beyond the schema.
+    #[default]
+    None,
+    /// The rules of the GitLab Runner chart of this project ([`Chart::builtin`]).
+    Seed,
+    /// The rules of the current official chart's schema ([`Chart::current`]).
+    Current,
+}
+
 /// Errors while loading a chart.
 #[derive(Debug, thiserror::Error)]
 pub enum ChartError {
@@ -164,6 +188,7 @@ pub struct Chart {
     values_yaml: String,
     templates: Vec<(String, String)>,
     schema: Option<serde_json::Value>,
+    rules: ChartRules,
 }
 
 impl Chart {
@@ -187,6 +212,31 @@ impl Chart {
         )
         .expect("the builtin chart is valid (checked by tests)")
         .with_schema(Some(crate::schema::values_schema()))
+        .with_rules(ChartRules::Seed)
+    }
+
+    /// The GitLab Runner chart with the values schema of today's official chart (0.86.0):
+    /// `runners.config` as a TOML template, `image` as a map, `rbac.rules`, `serviceAccount`,
+    /// `metrics`, `sessionServer`, ... Its templates are this project's own.
+    ///
+    /// ```
+    /// let chart = gitlab_runner_chart::Chart::current();
+    /// assert_eq!(chart.metadata().name, "gitlab-runner");
+    /// assert_eq!(chart.metadata().version, "0.86.0");
+    /// ```
+    pub fn current() -> Chart {
+        let templates = current::TEMPLATES
+            .iter()
+            .map(|(name, source)| (name.to_string(), source.to_string()));
+        // The embedded files are checked by the test suite; failing here is a build defect.
+        Chart::from_parts(
+            "chart/current/Chart.yaml",
+            current::CHART_YAML,
+            current::VALUES_YAML,
+            templates,
+        )
+        .expect("the current chart is valid (checked by tests)")
+        .with_rules(ChartRules::Current)
     }
 
     /// The shell-executor chart compiled into this library (`chart/shell/`): the manual setup
@@ -279,6 +329,17 @@ impl Chart {
         self
     }
 
+    /// The same chart with other rules beyond its schema.
+    pub fn with_rules(mut self, rules: ChartRules) -> Chart {
+        self.rules = rules;
+        self
+    }
+
+    /// The chart's rules beyond its schema ([`ChartRules::None`] for a chart directory).
+    pub fn rules(&self) -> ChartRules {
+        self.rules
+    }
+
     /// The JSON Schema the values are checked against, if the chart has one.
     pub fn schema(&self) -> Option<&serde_json::Value> {
         self.schema.as_ref()
@@ -312,6 +373,7 @@ impl Chart {
             values_yaml: values_yaml.to_string(),
             templates,
             schema: None,
+            rules: ChartRules::None,
         })
     }
 

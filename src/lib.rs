@@ -37,7 +37,7 @@ mod render;
 pub mod schema;
 pub mod values;
 
-pub use chart::{Chart, ChartError, ChartMetadata};
+pub use chart::{Chart, ChartError, ChartMetadata, ChartRules};
 pub use context::{KubeVersion, Release, ReleaseError};
 pub use diagnostic::{Diagnostic, Diagnostics, Origin, Severity};
 pub use engine::TemplateError;

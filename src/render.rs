@@ -122,14 +122,12 @@ impl Renderer {
             }
         }
         let checker = match chart.schema() {
-            Some(schema) => Some(
-                Checker::new(schema.clone(), chart.metadata().name == "gitlab-runner").map_err(
-                    |message| ChartError::Metadata {
-                        file: "values.schema.json".to_string(),
-                        message,
-                    },
-                )?,
-            ),
+            Some(schema) => Some(Checker::new(schema.clone(), chart.rules()).map_err(
+                |message| ChartError::Metadata {
+                    file: "values.schema.json".to_string(),
+                    message,
+                },
+            )?),
             None => None,
         };
         Ok(Renderer {

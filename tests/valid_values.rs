@@ -1926,7 +1926,13 @@ fn check_typed_model(case: &Case) {
         .checked_values(&values, &options)
         .unwrap_or_else(|e| panic!("valid values refused: {e}\n{}", yaml_text(&case.values)));
     static CHECKER: OnceLock<Checker> = OnceLock::new();
-    let checker = CHECKER.get_or_init(|| Checker::new(values_schema(), true).unwrap());
+    let checker = CHECKER.get_or_init(|| {
+        Checker::new(
+            values_schema(),
+            gitlab_runner_chart::chart::ChartRules::Seed,
+        )
+        .unwrap()
+    });
     let problems = checker.check(&merged, &options.release, options.kube_version);
     // numbers given as text, chart advice: warnings; nothing else is found
     assert!(

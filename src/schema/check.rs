@@ -11,6 +11,7 @@ use serde_json::Value as Json;
 
 use super::formats;
 use super::suggest::{Suggester, Suggestion};
+use crate::chart::ChartRules;
 use crate::diagnostic::is_secret_path;
 use crate::values::path::{Path, Segment};
 use crate::{KubeVersion, Release};
@@ -71,21 +72,21 @@ pub struct Checker {
     validator: jsonschema::Validator,
     /// The key paths of the schema, to explain unknown keys.
     suggester: Suggester,
-    chart_rules: bool,
+    rules: ChartRules,
 }
 
 impl std::fmt::Debug for Checker {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Checker")
-            .field("chart_rules", &self.chart_rules)
+            .field("rules", &self.rules)
             .finish_non_exhaustive()
     }
 }
 
 impl Checker {
-    /// Compiles `schema` (with this crate's formats). `chart_rules` adds the GitLab Runner
-    /// chart's own rules (only meaningful for that chart).
-    pub fn new(schema: Json, chart_rules: bool) -> Result<Checker, String> {
+    /// Compiles `schema` (with this crate's formats); `rules` are the chart's own rules beyond
+    /// the schema (see [`ChartRules`]).
+    pub fn new(schema: Json, rules: ChartRules) -> Result<Checker, String> {
         let mut options = jsonschema::options().should_validate_formats(true);
         for format in formats::FORMATS {
             options = options.with_format(format.name, format.check);
@@ -96,7 +97,7 @@ impl Checker {
             schema,
             validator,
             suggester,
-            chart_rules,
+            rules,
         })
     }
 
@@ -135,8 +136,10 @@ impl Checker {
             }
         }
         numbers_as_text(&self.schema, &instance, &mut Path::default(), &mut problems);
-        if self.chart_rules {
-            chart_rules(&instance, release, kube_version, &mut problems);
+        match self.rules {
+            ChartRules::Seed => chart_rules(&instance, release, kube_version, &mut problems),
+            // the current chart's rules: schema/current (issue 8)
+            ChartRules::Current | ChartRules::None => {}
         }
         problems.sort_by(|a, b| a.path.cmp(&b.path).then(a.message.cmp(&b.message)));
         problems.dedup();
@@ -860,7 +863,7 @@ mod tests {
         let chart = crate::Chart::builtin();
         let (merged, _) =
             crate::values::merge::coalesce(user, chart.default_values(), "gitlab-runner");
-        let checker = Checker::new(super::super::values_schema(), true).unwrap();
+        let checker = Checker::new(super::super::values_schema(), ChartRules::Seed).unwrap();
         checker
             .check(&merged, &Release::default(), crate::KubeVersion::DEFAULT)
             .into_iter()

@@ -44,11 +44,17 @@ fn after_help(name: &str) -> String {
     format!(
         "\
 Embedded charts (the CHART argument or --chart):
-  gitlab-runner  the GitLab Runner chart (kubernetes executor; registers the runner when the pod starts)
-  shell          one already registered runner with the shell executor (gitlabUrl, runnerToken required)
+  gitlab-runner          the GitLab Runner chart, values of the 2019 schema (chart 0.16: gitlabUrl,
+                         runnerRegistrationToken, runners.image, ...); the default
+  gitlab-runner-current  the GitLab Runner chart, values of today's official chart 0.86.0
+                         (runners.config as a TOML template, image as a map, rbac.rules, ...);
+                         also `current`
+  shell                  one already registered runner with the shell executor (gitlabUrl,
+                         runnerToken required)
 
 Examples:
   {name} ci -n gitlab -f values.yaml | kubectl apply -f -
+  {name} ci gitlab-runner-current -n gitlab -f values-for-chart-0.86.yaml
   {name} ci shell --set gitlabUrl=https://gitlab.example.com/ --set-file runnerToken=token.txt
   {name} ci ./my-chart -f a.yaml,b.yaml --show-only templates/deployment.yaml
   {name} ci --output-dir out && kubectl apply -R -f out
@@ -65,7 +71,8 @@ struct Args {
     #[arg(default_value = "release-name")]
     release: String,
 
-    /// The chart: `gitlab-runner` or `shell` (embedded), or a chart directory, e.g.
+    /// The chart: `gitlab-runner`, `gitlab-runner-current` or `shell` (embedded), or a chart
+    /// directory, e.g.
     /// `./my-chart` (write `./shell` for a directory named like an embedded chart).
     #[arg(value_name = "CHART", conflicts_with_all = ["chart", "chart_dir"])]
     chart_arg: Option<String>,
@@ -168,8 +175,11 @@ struct Args {
 /// The charts compiled into the library.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 enum BuiltinChart {
-    /// The GitLab Runner chart (kubernetes executor; registers the runner when the pod starts)
+    /// The GitLab Runner chart, values of the 2019 schema (chart 0.16)
     GitlabRunner,
+    /// The GitLab Runner chart, values of today's official chart 0.86.0
+    #[value(alias = "current")]
+    GitlabRunnerCurrent,
     /// One already registered runner with the shell executor: config.toml in a Secret
     /// (gitlabUrl, runnerToken required), no registration
     Shell,
@@ -179,6 +189,7 @@ impl BuiltinChart {
     fn load(self) -> Chart {
         match self {
             BuiltinChart::GitlabRunner => Chart::builtin(),
+            BuiltinChart::GitlabRunnerCurrent => Chart::current(),
             BuiltinChart::Shell => Chart::shell(),
         }
     }
