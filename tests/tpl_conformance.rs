@@ -193,3 +193,55 @@ fn probes_give_what_helm_gives() {
         failures.join("\n")
     );
 }
+
+/// The diagnostic of a failing templated value and its line in the values file.
+fn diagnostic_for(yaml: &str) -> (usize, usize, String) {
+    let mut values = UserValues::new();
+    values.add_yaml("my-values.yaml", yaml).unwrap();
+    let error = renderer().render(&values, &options()).unwrap_err();
+    let Error::Invalid(diagnostics) = &error else {
+        panic!("not a diagnostic: {error}");
+    };
+    let d = &diagnostics.0[0];
+    assert_eq!(d.path, "t");
+    match &d.origin {
+        Some(gitlab_runner_chart::Origin::File {
+            name, line, column, ..
+        }) => {
+            assert_eq!(name, "my-values.yaml");
+            (*line, *column, d.message.clone())
+        }
+        other => panic!("no file origin: {other:?}"),
+    }
+}
+
+#[test]
+fn errors_point_at_their_line_in_the_values_file() {
+    // A block scalar: line 3 of the value is line 5 of the file, indented by 4 (`index` is at
+    // column 6 of the value, as Helm says).
+    let (line, column, message) =
+        diagnostic_for("x: 1\nt: |\n    a\n    b\n      {{ index .Values.list 10 }}\n");
+    assert_eq!((line, column), (5, 10), "{message}");
+    assert!(message.contains("line 3, column 6"), "{message}");
+    assert!(message.contains("unable to get 10"), "{message}");
+    // A one-line quoted scalar: the column inside the quotes.
+    let (line, column, message) = diagnostic_for("t: \"ab {{ nope }}\"\n");
+    assert_eq!((line, column), (1, 11), "{message}");
+    assert!(message.contains("nope"), "{message}");
+    // A plain scalar.
+    let (line, column, message) = diagnostic_for("\nt: ab {{ required \"give x\" .Values.x }}\n");
+    assert_eq!((line, column), (2, 10), "{message}");
+    assert!(message.contains("give x"), "{message}");
+}
+
+#[test]
+fn strings_without_templates_pass_unchanged() {
+    let renderer = renderer();
+    for text in ["", "plain", "<no value>", "{ {x} }", "a }} b", "{{"] {
+        if text == "{{" {
+            assert!(evaluate(&renderer, text).is_err());
+        } else {
+            assert_eq!(evaluate(&renderer, text).unwrap(), text);
+        }
+    }
+}

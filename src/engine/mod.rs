@@ -8,7 +8,8 @@
 //!   printed: a misspelled name fails the render instead of printing nothing;
 //! - filters: [`strings`] (quote, default, trunc, trimSuffix, indent, nindent, ternary,
 //!   required, hasKey, toString, asNumber, ...), [`encoding`] (b64enc, sha256sum, shquote, tomlString),
-//!   [`yaml`] (toYaml), [`hpa`] (hpaMetricsV2, hpaMetricsV2beta1); functions: coalesce, semverCompare, fail.
+//!   [`yaml`] (toYaml), [`hpa`] (hpaMetricsV2, hpaMetricsV2beta1), [`crate::tpl`] (tpl: values
+//!   that are Go templates); functions: coalesce, semverCompare, fail.
 //!
 //! Helm's `include` of a named template is a minijinja macro (`{% import "_helpers.tpl" as h %}`)
 //! and `include` of a whole template file for a checksum is

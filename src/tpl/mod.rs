@@ -279,3 +279,115 @@ pub fn tpl_filter(
         format!("{path}: includes more than {MAX_HELPER_ROUNDS} different helpers"),
     ))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use minijinja::context;
+
+    const HELPERS: &str = "{% set fullname = Release.Name ~ '-' ~ Chart.Name %}\
+        {% macro secret() %}{{ Values.secret | default(fullname) }}{% endmacro %}\
+        {% macro broken() %}{{ Values.x | required('x is required') }}{% endmacro %}\
+        {% macro wrapped(text) %}[{{ text | tpl(h, 'in.macro') }}]{% endmacro %}";
+
+    fn render(source: &str, values: Value) -> Result<String, crate::TemplateError> {
+        let mut env = crate::engine::environment();
+        env.add_template("_helpers.tpl", HELPERS).unwrap();
+        env.add_template_owned(
+            "t.yaml",
+            format!("{{% import '_helpers.tpl' as h %}}{source}"),
+        )
+        .unwrap();
+        let ctx = context! {
+            Values => values,
+            Release => context! { Name => "ci", Namespace => "gitlab" },
+            Chart => context! { Name => "gitlab-runner", Version => "0.86.0" },
+        };
+        Ok(env.get_template("t.yaml").unwrap().render(ctx)?)
+    }
+
+    fn values(t: &str) -> Value {
+        context! { t => t, n => 1_000_000, secret => "" }
+    }
+
+    #[test]
+    fn evaluates_with_the_render_context() {
+        let out = render(
+            "{{ Values.t | tpl(h, 't') }}",
+            values("ns={{ .Release.Namespace }}"),
+        );
+        assert_eq!(out.unwrap(), "ns=gitlab");
+        let out = render("{{ Values.t | tpl(h, 't') }}", values("{{ .Values.n }}"));
+        assert_eq!(out.unwrap(), "1000000");
+    }
+
+    #[test]
+    fn include_renders_the_helpers() {
+        let t =
+            "{{ include \"gitlab-runner.secret\" . }} {{ include \"gitlab-runner.fullname\" $ }}";
+        let out = render("{{ Values.t | tpl(h, 't') }}", values(t));
+        assert_eq!(out.unwrap(), "ci-gitlab-runner ci-gitlab-runner");
+        // A name built at run time is rendered on demand (a second run).
+        let t = "{{ include (printf \"%s.%s\" .Chart.Name \"secret\") . }}";
+        assert_eq!(
+            render("{{ Values.t | tpl(h, 't') }}", values(t)).unwrap(),
+            "ci-gitlab-runner"
+        );
+    }
+
+    #[test]
+    fn a_failing_helper_names_itself() {
+        let t = "{{ include \"gitlab-runner.broken\" . }}";
+        let err = render("{{ Values.t | tpl(h, 't') }}", values(t)).unwrap_err();
+        assert!(err.message.contains("x is required"), "{err}");
+    }
+
+    #[test]
+    fn works_inside_a_macro() {
+        let out = render("{{ h.wrapped(Values.t) }}", values("{{ .Release.Name }}"));
+        assert_eq!(out.unwrap(), "[ci]");
+    }
+
+    #[test]
+    fn errors_carry_the_position_inside_the_value() {
+        let err = render(
+            "{{ Values.t | tpl(h, 'runners.config') }}",
+            values("a\n  é{{ nope }}"),
+        )
+        .unwrap_err();
+        let in_value = err.in_value.expect("a tpl error");
+        assert_eq!(
+            (in_value.path.as_str(), in_value.line, in_value.column),
+            ("runners.config", 2, 7)
+        );
+        assert!(in_value.message.contains("nope"), "{}", in_value.message);
+    }
+
+    #[test]
+    fn scalars_and_plain_strings_pass_unchanged() {
+        assert_eq!(render("{{ 5 | tpl(h, 'x') }}", values("")).unwrap(), "5");
+        assert_eq!(render("{{ none | tpl(h, 'x') }}", values("")).unwrap(), "");
+        assert_eq!(
+            render("{{ Values.t | tpl(h, 't') }}", values("<no value> }}")).unwrap(),
+            "<no value> }}"
+        );
+        assert!(render("{{ [1] | tpl(h, 'x') }}", values("")).is_err());
+    }
+
+    #[test]
+    fn helper_names() {
+        let prefix = "gitlab-runner.";
+        assert_eq!(
+            helper_name(prefix, "gitlab-runner.fullname").as_deref(),
+            Some("fullname")
+        );
+        assert_eq!(
+            helper_name(prefix, "gitlab-runner.runner-env.vars").as_deref(),
+            Some("runner_env_vars")
+        );
+        assert_eq!(helper_name(prefix, "other.fullname"), None);
+        let text = "{{ include \"gitlab-runner.secret\" . }} {{ include `gitlab-runner.a-b` . }} gitlab-runner.no";
+        let names: Vec<&str> = named_helpers(text, prefix).collect();
+        assert_eq!(names, ["gitlab-runner.secret", "gitlab-runner.a-b"]);
+    }
+}
