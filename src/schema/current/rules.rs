@@ -385,7 +385,7 @@ mod tests {
             problems(&format!(
                 "{TOKEN}configMaps: {{entrypoint: x, 'a b': y, extra.toml: z}}"
             )),
-            [error("configMaps.a b"), error("configMaps.entrypoint")]
+            [error("configMaps.\"a b\""), error("configMaps.entrypoint")]
         );
     }
 
