@@ -318,7 +318,10 @@ mod current {
             json!({"runners": {"hostAliases": [{"ip": "10.0.0.1", "hostnames": ["a.example"]}]}}),
         ];
         for values in valid {
-            let errors: Vec<String> = validator.iter_errors(&values).map(|e| e.to_string()).collect();
+            let errors: Vec<String> = validator
+                .iter_errors(&values)
+                .map(|e| e.to_string())
+                .collect();
             assert!(errors.is_empty(), "{values}: {errors:?}");
         }
         let invalid = [

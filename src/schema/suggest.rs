@@ -31,12 +31,12 @@ const SEED_INSTEAD_OF_CURRENT: &[(&str, &str)] = &[
     ),
     (
         "runners.config",
-        "this chart writes config.toml itself, from the keys of `runners` (`image`, `privileged`, `cache`, `builds`, ...)",
+        "config.toml is written from the keys of `runners` (`image`, `privileged`, `cache`, `builds`, ...)",
     ),
     ("runners.jobNamespace", "use `runners.namespace`"),
     (
         "runners.executor",
-        "this chart always registers a `kubernetes` executor",
+        "the runner always registers a `kubernetes` executor",
     ),
     (
         "rbac.rules",
@@ -48,11 +48,11 @@ const SEED_INSTEAD_OF_CURRENT: &[(&str, &str)] = &[
     ),
     (
         "podSecurityContext",
-        "this chart's `securityContext` is the security context of the pod (`runAsUser`, `fsGroup`)",
+        "`securityContext` is the security context of the pod (`runAsUser`, `fsGroup`)",
     ),
     (
         "securityContext.*",
-        "this chart's `securityContext` is the security context of the pod (`runAsUser`, `fsGroup`); `containerSecurityContext` is the containers'",
+        "`securityContext` is the security context of the pod (`runAsUser`, `fsGroup`); `containerSecurityContext` is the containers'",
     ),
     (
         "extraEnv",
@@ -801,7 +801,11 @@ mod tests {
             ("runners", "builds", "set `cpu_limit`"),
             ("runners.cache", "cacheType", "under `[runners.cache]`"),
             ("", "containerSecurityContext", "use `securityContext`"),
-            ("securityContext", "fsGroup", "the pod's is `podSecurityContext`"),
+            (
+                "securityContext",
+                "fsGroup",
+                "the pod's is `podSecurityContext`",
+            ),
         ] {
             let got = s.unknown_key(&p(parent), key);
             assert_eq!(
@@ -809,8 +813,13 @@ mod tests {
                 Some("render with `--chart gitlab-runner` if the file is written for the chart 0.16 schema"),
                 "{parent}.{key}"
             );
-            assert!(got.notes[0].ends_with("belongs to the chart 0.16 schema; today's chart (0.86) does not have it"));
-            assert!(got.notes[1].starts_with("in today's chart (0.86): "), "{got:?}");
+            assert!(got.notes[0].ends_with(
+                "belongs to the chart 0.16 schema; today's chart (0.86) does not have it"
+            ));
+            assert!(
+                got.notes[1].starts_with("in today's chart (0.86): "),
+                "{got:?}"
+            );
             assert!(got.notes[1].contains(instead), "{got:?}");
         }
         // a key of neither chart: a spelling, as before
@@ -832,7 +841,10 @@ mod tests {
             "`image` is a map (`image`, `registry`, `tag`) in the newer official chart (0.86), not in this chart (the 0.16 schema)"
         );
         assert!(image.notes[1].contains("write the image as one string"));
-        assert!(image.help.unwrap().contains("--chart gitlab-runner-current"));
+        assert!(image
+            .help
+            .unwrap()
+            .contains("--chart gitlab-runner-current"));
         // a string, or a key that is a map here too: nothing to say
         assert_eq!(
             s.other_chart_shape(&p("image"), &serde_json::json!("x")),

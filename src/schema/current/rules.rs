@@ -124,7 +124,7 @@ fn required(values: &Json, out: &mut Vec<Problem>) {
         );
         out.push(missing);
     }
-    if at(values, "image").is_some() && !is_set(at(values, "image.image")) {
+    if at(values, "image").is_some_and(Json::is_object) && !is_set(at(values, "image.image")) {
         out.push(problem(
             path("image.image"),
             "is required: the image's repository, e.g. gitlab-org/gitlab-runner".to_string(),
@@ -235,7 +235,11 @@ fn config_map_files(values: &Json, out: &mut Vec<Problem>) {
 
 /// The object names: the full name as the chart computes it, cut to 63 characters.
 fn object_name(values: &Json, release: &Release, out: &mut Vec<Problem>) {
-    let text = |key: &str| at(values, key).and_then(Json::as_str).filter(|s| !s.is_empty());
+    let text = |key: &str| {
+        at(values, key)
+            .and_then(Json::as_str)
+            .filter(|s| !s.is_empty())
+    };
     let (source, fullname) = match text("fullnameOverride") {
         Some(name) => ("fullnameOverride", name.to_string()),
         None => {
@@ -345,7 +349,10 @@ mod tests {
         for (hpa, expected) in [
             ("{}".to_string(), vec![]),
             (format!("{{maxReplicas: 3, {metrics}}}"), vec![]),
-            (format!("{{minReplicas: 2, maxReplicas: 2, {metrics}}}"), vec![]),
+            (
+                format!("{{minReplicas: 2, maxReplicas: 2, {metrics}}}"),
+                vec![],
+            ),
             ("{maxReplicas: 3}".to_string(), vec![error("hpa.metrics")]),
             (
                 format!("{{minReplicas: 5, maxReplicas: 2, {metrics}}}"),
@@ -356,7 +363,10 @@ mod tests {
                 vec![error("hpa.minReplicas")],
             ),
             // 0 is "not set", 1
-            (format!("{{minReplicas: 0, maxReplicas: 0, {metrics}}}"), vec![]),
+            (
+                format!("{{minReplicas: 0, maxReplicas: 0, {metrics}}}"),
+                vec![],
+            ),
         ] {
             assert_eq!(problems(&format!("{TOKEN}hpa: {hpa}")), expected, "{hpa}");
         }
