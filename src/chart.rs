@@ -236,6 +236,7 @@ impl Chart {
             templates,
         )
         .expect("the current chart is valid (checked by tests)")
+        .with_schema(Some(crate::schema::current::values_schema()))
         .with_rules(ChartRules::Current)
     }
 

@@ -1,6 +1,7 @@
 //! The corpus of bad inputs: `tests/bad/<case>/` holds a `values.yaml` (any bytes; or the
 //! files its `args` name) and optionally `args` (the command line of the `render` example, one
-//! argument a line; default `ci -n gitlab -f values.yaml`) and `exit-code` (default 1). `expected.txt` is exactly what
+//! argument a line; default `ci -n gitlab -f values.yaml`; the cases of today's chart,
+//! `current-*`, give `--chart current` there) and `exit-code` (default 1). `expected.txt` is exactly what
 //! the example prints on stderr, run in the case's directory.
 //!
 //! No case may print a secret: every token in the corpus contains `SECRET`, and no output may.

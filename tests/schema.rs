@@ -153,3 +153,203 @@ fn schema_flags_a_typo_and_a_wrong_type() {
     // a number given as text is valid (the chart prints it as the number; the renderer warns)
     assert!(validator.is_valid(&serde_json::json!({"concurrent": "10"})));
 }
+
+// --- The current chart (official 0.86.0): `chart/current/values.schema.json`. ---
+
+mod current {
+    use gitlab_runner_chart::schema::current::{
+        model::CurrentValues, values_schema, values_schema_json,
+    };
+    use gitlab_runner_chart::{Chart, Release, RenderOptions, Renderer, UserValues};
+
+    const SCHEMA_FILE: &str = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/chart/current/values.schema.json"
+    );
+
+    #[test]
+    fn checked_in_schema_is_up_to_date() {
+        let generated = values_schema_json();
+        if std::env::var_os("UPDATE_GOLDEN").is_some() {
+            std::fs::write(SCHEMA_FILE, &generated).unwrap();
+        }
+        let on_disk = std::fs::read_to_string(SCHEMA_FILE).unwrap_or_default();
+        assert!(
+            on_disk == generated,
+            "chart/current/values.schema.json is out of date: run `UPDATE_GOLDEN=1 cargo test --test schema` and commit it"
+        );
+        assert_eq!(Chart::current().schema(), Some(&values_schema()));
+    }
+
+    #[test]
+    fn schema_is_valid_closed_and_documented() {
+        let schema = values_schema();
+        assert_eq!(
+            schema["$schema"],
+            "https://json-schema.org/draft/2020-12/schema"
+        );
+        assert!(jsonschema::meta::is_valid(&schema));
+        fn walk(node: &serde_json::Value, at: &str, problems: &mut Vec<String>) {
+            let node = node
+                .get("anyOf")
+                .and_then(|a| a.as_array())
+                .and_then(|a| a.iter().find(|b| b.get("type") != Some(&"null".into())))
+                .unwrap_or(node);
+            if let Some(items) = node.get("items") {
+                walk(items, &format!("{at}[]"), problems);
+            }
+            let Some(props) = node.get("properties").and_then(|p| p.as_object()) else {
+                return;
+            };
+            if node["additionalProperties"] != false {
+                problems.push(format!("{at} accepts unknown keys"));
+            }
+            for (key, child) in props {
+                let path = format!("{at}.{key}");
+                let described = child.get("description").is_some()
+                    || child["anyOf"]
+                        .as_array()
+                        .is_some_and(|a| a.iter().any(|b| b.get("description").is_some()));
+                // toleration fields speak for themselves (the first chart's type)
+                if !described && !at.contains("tolerations") {
+                    problems.push(format!("{path} has no description"));
+                }
+                walk(child, &path, problems);
+            }
+        }
+        let mut problems = Vec::new();
+        walk(&schema, "", &mut problems);
+        assert!(problems.is_empty(), "{problems:#?}");
+    }
+
+    /// The values files of the six reference renders and the public-style fixtures.
+    fn valid_files() -> Vec<std::path::PathBuf> {
+        let root = env!("CARGO_MANIFEST_DIR");
+        let mut files = Vec::new();
+        for dir in ["tests/reference-current", "tests/fixtures/current"] {
+            for entry in std::fs::read_dir(format!("{root}/{dir}")).unwrap() {
+                let path = entry.unwrap().path();
+                let name = path.file_name().unwrap().to_string_lossy().into_owned();
+                if dir.ends_with("current") && dir.starts_with("tests/fixtures")
+                    || name.ends_with(".values.yaml")
+                {
+                    files.push(path);
+                }
+            }
+        }
+        files.sort();
+        files
+    }
+
+    /// Every valid file passes the checks of the current chart without an error or warning,
+    /// and the typed model reads the merged values.
+    #[test]
+    fn valid_values_files_pass_and_the_model_reads_them() {
+        let renderer = Renderer::new(Chart::current()).unwrap();
+        let files = valid_files();
+        assert!(files.len() >= 18, "{}", files.len());
+        for file in files {
+            let mut values = UserValues::new();
+            values
+                .add_yaml(
+                    &file.display().to_string(),
+                    &std::fs::read_to_string(&file).unwrap(),
+                )
+                .unwrap();
+            let options = RenderOptions::new(Release::new("ci", "gitlab").unwrap());
+            let (merged, warnings) = renderer
+                .checked_values(&values, &options)
+                .unwrap_or_else(|e| panic!("{}: {e}", file.display()));
+            // the one warning a valid file may get: a list of topologySpreadConstraints over
+            // the chart's default `{}` (the loader's merge warning, which Helm does not print)
+            assert!(
+                warnings
+                    .iter()
+                    .all(|w| w.path == "topologySpreadConstraints"),
+                "{}: {warnings:?}",
+                file.display()
+            );
+            let typed: Result<CurrentValues, _> =
+                serde_yaml::from_value(serde_yaml::Value::Mapping(merged));
+            assert!(typed.is_ok(), "{}: {:?}", file.display(), typed.err());
+        }
+    }
+
+    /// The chart's own defaults are valid, and the model reads them.
+    #[test]
+    fn the_chart_defaults_are_valid() {
+        let chart = Chart::current();
+        let defaults = serde_json::to_value(chart.default_values()).unwrap();
+        let validator = jsonschema::validator_for(&values_schema()).unwrap();
+        let errors: Vec<String> = validator
+            .iter_errors(&defaults)
+            .map(|e| format!("{}: {e}", e.instance_path()))
+            .collect();
+        assert!(errors.is_empty(), "{errors:?}");
+        let typed: CurrentValues =
+            serde_yaml::from_value(serde_yaml::Value::Mapping(chart.default_values().clone()))
+                .unwrap();
+        assert_eq!(
+            typed.image.unwrap().image.as_deref(),
+            Some("gitlab-org/gitlab-runner")
+        );
+    }
+
+    /// A table of values: valid or not for the schema alone (an editor's view).
+    #[test]
+    fn schema_table() {
+        use serde_json::json;
+        let validator = jsonschema::validator_for(&values_schema()).unwrap();
+        let valid = [
+            json!({"image": {"registry": "r", "image": "i", "tag": "{{ .Chart.AppVersion }}"}}),
+            json!({"rbac": {"rules": [{"apiGroups": [""], "resources": ["pods"], "verbs": ["get"]}]}}),
+            json!({"rbac": {"rules": [{}]}}),
+            json!({"runners": {"config": "[[runners]]\n", "jobNamespace": "ci", "executor": "kubernetes"}}),
+            json!({"runners": {"secret": "{{ .Release.Name }}-token"}}),
+            json!({"podLabels": {"tags.{{ .Values.tag }}/env": "{{ .Values.env }}"}}),
+            json!({"topologySpreadConstraints": {}}),
+            json!({"topologySpreadConstraints": [{"maxSkew": 1}]}),
+            json!({"extraObjects": [{"kind": "ConfigMap"}, "apiVersion: v1\nkind: Secret\n"]}),
+            json!({"strategy": {"type": "RollingUpdate", "rollingUpdate": {"maxSurge": "25%", "maxUnavailable": 0}}}),
+            json!({"sessionServer": {"serviceType": "NodePort", "nodePort": 30093, "publicIP": "1.2.3.4"}}),
+            json!({"service": {"clusterIP": "None", "externalIPs": ["1.2.3.4"], "type": "LoadBalancer"}}),
+            json!({"shutdown_timeout": 30, "concurrent": "10"}),
+            json!({"hpa": {}}),
+            json!({"runners": {"hostAliases": [{"ip": "10.0.0.1", "hostnames": ["a.example"]}]}}),
+        ];
+        for values in valid {
+            let errors: Vec<String> = validator
+                .iter_errors(&values)
+                .map(|e| e.to_string())
+                .collect();
+            assert!(errors.is_empty(), "{values}: {errors:?}");
+        }
+        let invalid = [
+            json!({"image": "registry.gitlab.com/gitlab-org/gitlab-runner:v18"}),
+            json!({"image": {"repository": "x"}}),
+            json!({"rbac": {"rules": {"resources": ["pods"]}}}),
+            json!({"rbac": {"rules": ["pods"]}}),
+            json!({"rbac": {"rules": [{"resources": "pods"}]}}),
+            json!({"rbac": {"rules": [{"resourceNames": ["x"]}]}}),
+            json!({"replicas": -1}),
+            json!({"metrics": {"port": 70000}}),
+            json!({"runners": {"config": 5}}),
+            json!({"runners": {"executor": "kubernets"}}),
+            json!({"runners": {"privileged": true}}),
+            json!({"runners": {"cache": {"cacheType": "s3"}}}),
+            json!({"topologySpreadConstraints": {"maxSkew": 1}}),
+            json!({"strategy": {"rollingUpdate": {"maxSurge": "many"}}}),
+            json!({"podSecurityContext": {"runAsUser": "100"}}),
+            json!({"securityContext": {"fsGroup": 1}}),
+            json!({"serviceAccount": {"annotations": {"a": 5}}}),
+            json!({"nodeSelector": {"kubernetes.io/os": true}}),
+            json!({"secrets": [{"items": [{"key": "k", "path": "p"}]}]}),
+            json!({"volumeMounts": [{"name": "x"}]}),
+            json!({"imagePullSecrets": ["regcred"]}),
+            json!({"sessionServer": {"serviceType": "Ingress"}}),
+        ];
+        for values in invalid {
+            assert!(!validator.is_valid(&values), "{values} is valid");
+        }
+    }
+}

@@ -92,7 +92,7 @@ impl Checker {
             options = options.with_format(format.name, format.check);
         }
         let validator = options.build(&schema).map_err(|e| e.to_string())?;
-        let suggester = Suggester::new(&schema);
+        let suggester = Suggester::for_chart(&schema, rules);
         Ok(Checker {
             schema,
             validator,
@@ -130,16 +130,19 @@ impl Checker {
             self.explain(&error, &instance, &mut problems);
         }
         for problem in problems.iter_mut().filter(|p| !p.on_key) {
-            // a map where the newer official chart has one (`image: {registry: ...}`)
+            // the shape the other embedded chart gives the key (`image: {registry: ...}`)
             if let Some(found) = json_at(&instance, &problem.path) {
-                problem.suggest(self.suggester.newer_chart_shape(&problem.path, found));
+                problem.suggest(self.suggester.other_chart_shape(&problem.path, found));
             }
         }
         numbers_as_text(&self.schema, &instance, &mut Path::default(), &mut problems);
         match self.rules {
             ChartRules::Seed => chart_rules(&instance, release, kube_version, &mut problems),
-            // the current chart's rules: schema/current (issue 8)
-            ChartRules::Current | ChartRules::None => {}
+            ChartRules::Current => {
+                nul_characters(&instance, &mut Path::default(), &mut problems);
+                super::current::rules::check(&instance, release, &mut problems);
+            }
+            ChartRules::None => {}
         }
         problems.sort_by(|a, b| a.path.cmp(&b.path).then(a.message.cmp(&b.message)));
         problems.dedup();

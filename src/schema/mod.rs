@@ -5,7 +5,10 @@
 
 pub mod check;
 pub mod formats;
+// the model's `newtype_schema!` serves the current chart's model too
+#[macro_use]
 pub mod model;
+pub mod current;
 pub mod suggest;
 pub(crate) mod yaml11;
 

@@ -2,36 +2,41 @@
 //! (`poll_timeout`, `poll-timeout`, `PollTimeout` → `pollTimeout`), a typo, the key at another
 //! level (`runners.cacheType` → `runners.cache.cacheType`, `poll_timeout` →
 //! `runners.pollTimeout`), a path written as one key (`runnerTags` → `runners.tags`), and, for a
-//! key of the newer official chart (0.86) that this chart (the 0.16 schema) lacks, a note
-//! saying so, with what this chart has instead where it has something.
+//! key of the *other* embedded GitLab Runner schema (the 0.16 schema of [`Chart::builtin`] and
+//! the official 0.86 schema of [`Chart::current`]), which `--chart` the file is written for,
+//! with what this chart has instead where it has something.
 //!
 //! A [`Suggester`] is built once per schema: it holds every key path of the schema and the
-//! keys of each of its mappings.
+//! keys of each of its mappings, and those of the other schema. Which keys belong to which
+//! chart is computed from the two typed models' schemas; only the "instead" texts are written
+//! by hand.
+//!
+//! [`Chart::builtin`]: crate::Chart::builtin
+//! [`Chart::current`]: crate::Chart::current
 
 use std::collections::{BTreeMap, BTreeSet};
 
 use serde_json::Value as Json;
 
+use crate::chart::ChartRules;
 use crate::values::path::{Path, Segment};
 
-/// The key paths of the newer official chart (0.86), with where they come from.
-const NEWER_CHART_KEYS: &str = include_str!("newer_chart_keys.txt");
-
-/// What this chart has instead of a key of the newer chart, where it has something: the values
-/// path in the newer chart (a path ending in `.*` stands for every key under it), and the help.
-const NEWER_CHART_EQUIVALENTS: &[(&str, &str)] = &[
+/// What the 0.16 chart has instead of a key of the official chart 0.86, where it has something:
+/// the values path in the 0.86 chart (a path ending in `.*` stands for every key under it), and
+/// the help.
+const SEED_INSTEAD_OF_CURRENT: &[(&str, &str)] = &[
     (
         "image",
         "write the image as one string, `registry/image:tag`, e.g. `registry.gitlab.com/gitlab-org/gitlab-runner:alpine-v18.6.3`",
     ),
     (
         "runners.config",
-        "this chart writes config.toml itself, from the keys of `runners` (`image`, `privileged`, `cache`, `builds`, ...)",
+        "config.toml is written from the keys of `runners` (`image`, `privileged`, `cache`, `builds`, ...)",
     ),
     ("runners.jobNamespace", "use `runners.namespace`"),
     (
         "runners.executor",
-        "this chart always registers a `kubernetes` executor",
+        "the runner always registers a `kubernetes` executor",
     ),
     (
         "rbac.rules",
@@ -43,17 +48,185 @@ const NEWER_CHART_EQUIVALENTS: &[(&str, &str)] = &[
     ),
     (
         "podSecurityContext",
-        "this chart's `securityContext` is the security context of the pod (`runAsUser`, `fsGroup`)",
+        "`securityContext` is the security context of the pod (`runAsUser`, `fsGroup`)",
     ),
     (
         "securityContext.*",
-        "this chart's `securityContext` is the security context of the pod (`runAsUser`, `fsGroup`); it sets none for the container",
+        "`securityContext` is the security context of the pod (`runAsUser`, `fsGroup`); `containerSecurityContext` is the containers'",
     ),
     (
         "extraEnv",
         "use `envVars`, a list of `name`/`value` pairs",
     ),
 ];
+
+/// What the official chart 0.86 has instead of a key of the 0.16 chart, where it has something.
+const CURRENT_INSTEAD_OF_SEED: &[(&str, &str)] = &[
+    (
+        "image",
+        "give the image as a map: `registry`, `image` and `tag`",
+    ),
+    (
+        "runners.image",
+        "set `image = \"...\"` under `[runners.kubernetes]` in `runners.config`",
+    ),
+    (
+        "runners.privileged",
+        "set `privileged = true` under `[runners.kubernetes]` in `runners.config`",
+    ),
+    (
+        "runners.namespace",
+        "use `runners.jobNamespace` (the default `runners.config` reads it), or `namespace` under `[runners.kubernetes]` in `runners.config`",
+    ),
+    (
+        "runners.imagePullSecrets",
+        "set `image_pull_secrets = [...]` under `[runners.kubernetes]` in `runners.config`",
+    ),
+    (
+        "runners.imagePullPolicy",
+        "set `pull_policy` under `[runners.kubernetes]` in `runners.config`",
+    ),
+    (
+        "runners.pollTimeout",
+        "set `poll_timeout` under `[runners.kubernetes]` in `runners.config`",
+    ),
+    (
+        "runners.serviceAccountName",
+        "set `service_account` under `[runners.kubernetes]` in `runners.config`",
+    ),
+    (
+        "runners.nodeSelector",
+        "set `[runners.kubernetes.node_selector]` in `runners.config`",
+    ),
+    (
+        "runners.podLabels",
+        "set `[runners.kubernetes.pod_labels]` in `runners.config`",
+    ),
+    (
+        "runners.podAnnotations",
+        "set `[runners.kubernetes.pod_annotations]` in `runners.config`",
+    ),
+    (
+        "runners.builds",
+        "set `cpu_limit`, `memory_limit`, `cpu_request`, `memory_request` under `[runners.kubernetes]` in `runners.config`",
+    ),
+    (
+        "runners.services",
+        "set `service_cpu_limit`, `service_memory_limit`, ... under `[runners.kubernetes]` in `runners.config`",
+    ),
+    (
+        "runners.helpers",
+        "set `helper_image`, `helper_cpu_limit`, `helper_memory_limit`, ... under `[runners.kubernetes]` in `runners.config`",
+    ),
+    (
+        "runners.cache.*",
+        "configure the cache under `[runners.cache]` in `runners.config`; `runners.cache.secretName` names the Secret with its credentials",
+    ),
+    (
+        "runners.env",
+        "set `environment = [\"NAME=value\"]` under `[[runners]]` in `runners.config`",
+    ),
+    (
+        "runners.cloneUrl",
+        "set `clone_url` under `[[runners]]` in `runners.config`",
+    ),
+    (
+        "runners.outputLimit",
+        "set `output_limit` under `[[runners]]` in `runners.config`",
+    ),
+    (
+        "runners.requestConcurrency",
+        "set `request_concurrency` under `[[runners]]` in `runners.config`",
+    ),
+    (
+        "runners.hostAliasesFromManager",
+        "list the job pods' hosts in `runners.hostAliases`",
+    ),
+    (
+        "containerSecurityContext",
+        "use `securityContext`, the security context of the runner container",
+    ),
+    (
+        "securityContext.*",
+        "`securityContext` is the runner container's here; the pod's is `podSecurityContext`",
+    ),
+    (
+        "rbac.resources",
+        "use `rbac.rules`, a list of `apiGroups`/`resources`/`verbs`",
+    ),
+    (
+        "rbac.verbs",
+        "use `rbac.rules`, a list of `apiGroups`/`resources`/`verbs`",
+    ),
+];
+
+/// The other embedded GitLab Runner schema, to name the `--chart` a values file is written for.
+#[derive(Debug, Clone)]
+struct OtherChart {
+    /// How a message names the other chart: "the newer official chart (0.86)".
+    name: &'static str,
+    /// How a message names this chart: "this chart (the 0.16 schema)".
+    this_name: &'static str,
+    /// The option that renders with the other chart: "--chart gitlab-runner-current".
+    option: &'static str,
+    /// Every key path of the other schema (list elements as index 0).
+    paths: BTreeSet<Path>,
+    /// The keys of each mapping of the other schema, sorted.
+    keys: BTreeMap<Path, Vec<String>>,
+    /// What this chart has instead of a key of the other one.
+    instead: &'static [(&'static str, &'static str)],
+}
+
+impl OtherChart {
+    fn for_rules(rules: ChartRules) -> Option<OtherChart> {
+        let (schema, name, this_name, option, instead) = match rules {
+            ChartRules::Seed => (
+                super::current::values_schema(),
+                "the newer official chart (0.86)",
+                "this chart (the 0.16 schema)",
+                "--chart gitlab-runner-current",
+                SEED_INSTEAD_OF_CURRENT,
+            ),
+            ChartRules::Current => (
+                super::values_schema(),
+                "the chart 0.16 schema",
+                "today's chart (0.86)",
+                "--chart gitlab-runner",
+                CURRENT_INSTEAD_OF_SEED,
+            ),
+            _ => return None,
+        };
+        let (paths, keys) = key_paths(&schema);
+        Some(OtherChart {
+            name,
+            this_name,
+            option,
+            paths: paths.into_iter().collect(),
+            keys,
+            instead,
+        })
+    }
+
+    /// The help that names the other chart's option.
+    fn render_with(&self) -> String {
+        format!(
+            "render with `{}` if the file is written for {}",
+            self.option, self.name
+        )
+    }
+
+    /// What this chart has instead of `path` of the other chart, as a note.
+    fn instead_note(&self, path: &Path) -> Option<String> {
+        let text = path.to_string();
+        self.instead
+            .iter()
+            .find(|(key, _)| match key.strip_suffix(".*") {
+                Some(parent) => text.starts_with(&format!("{parent}.")),
+                None => *key == text,
+            })
+            .map(|(_, help)| format!("in {}: {help}", self.this_name))
+    }
+}
 
 /// A help line and notes for one problem.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -64,44 +237,88 @@ pub struct Suggestion {
     pub notes: Vec<String>,
 }
 
-/// The key paths of a schema and of the newer official chart, to explain unknown keys.
+/// The key paths of a schema and of the other embedded chart's schema, to explain unknown keys.
 #[derive(Debug, Clone)]
 pub struct Suggester {
     /// Every key path of the schema (list elements as index 0), in the schema's order.
     paths: Vec<Path>,
     /// The keys of each mapping of the schema, sorted.
     keys: BTreeMap<Path, Vec<String>>,
-    /// The key paths of the newer official chart.
-    newer: BTreeSet<Path>,
+    /// The other embedded GitLab Runner schema, if this is one of the two.
+    other: Option<OtherChart>,
     /// For each of `paths`, its last key made canonical ([`canonical`]), computed once.
     canonical_keys: Vec<String>,
     /// For each of `paths`, its last 2 and 3 keys joined and made canonical (`runnerstags`).
     joined_keys: Vec<Vec<String>>,
 }
 
+/// Every key path of `schema` (a JSON Schema as generated for the values: objects with
+/// `properties`, lists with `items`, optional values as `anyOf: [T, null]`), in the schema's
+/// order, and the keys of each of its mappings, sorted.
+fn key_paths(schema: &Json) -> (Vec<Path>, BTreeMap<Path, Vec<String>>) {
+    fn walk(
+        node: &Json,
+        at: &Path,
+        depth: usize,
+        seen: &mut BTreeSet<Path>,
+        paths: &mut Vec<Path>,
+        keys: &mut BTreeMap<Path, Vec<String>>,
+    ) {
+        if depth > 32 {
+            return;
+        }
+        if let Some(props) = node.get("properties").and_then(Json::as_object) {
+            keys.entry(at.clone())
+                .or_default()
+                .extend(props.keys().cloned());
+            for (name, child) in props {
+                let path = at.child_key(name);
+                if seen.insert(path.clone()) {
+                    paths.push(path.clone());
+                }
+                walk(child, &path, depth + 1, seen, paths, keys);
+            }
+        }
+        if let Some(items) = node.get("items").filter(|i| i.is_object()) {
+            walk(items, &at.child_index(0), depth + 1, seen, paths, keys);
+        }
+        for combinator in ["anyOf", "oneOf", "allOf"] {
+            for branch in node
+                .get(combinator)
+                .and_then(Json::as_array)
+                .into_iter()
+                .flatten()
+            {
+                walk(branch, at, depth + 1, seen, paths, keys);
+            }
+        }
+    }
+    let (mut paths, mut keys) = (Vec::new(), BTreeMap::new());
+    walk(
+        schema,
+        &Path::root(),
+        0,
+        &mut BTreeSet::new(),
+        &mut paths,
+        &mut keys,
+    );
+    for list in keys.values_mut() {
+        list.sort_unstable();
+        list.dedup();
+    }
+    (paths, keys)
+}
+
 impl Suggester {
     /// Collects the key paths of `schema` (a JSON Schema as generated for the values: objects
     /// with `properties`, lists with `items`, optional values as `anyOf: [T, null]`).
     pub fn new(schema: &Json) -> Suggester {
-        let mut suggester = Suggester {
-            paths: Vec::new(),
-            keys: BTreeMap::new(),
-            newer: newer_chart_paths(),
-            canonical_keys: Vec::new(),
-            joined_keys: Vec::new(),
-        };
-        suggester.walk(schema, &Path::root(), 0, &mut BTreeSet::new());
-        for keys in suggester.keys.values_mut() {
-            keys.sort_unstable();
-            keys.dedup();
-        }
-        suggester.canonical_keys = suggester
-            .paths
+        let (paths, keys) = key_paths(schema);
+        let canonical_keys = paths
             .iter()
             .map(|p| last_key(p).map(canonical).unwrap_or_default())
             .collect();
-        suggester.joined_keys = suggester
-            .paths
+        let joined_keys = paths
             .iter()
             .map(|path| {
                 let keys: Vec<&str> = path
@@ -115,60 +332,51 @@ impl Suggester {
                     .collect()
             })
             .collect();
-        suggester
-    }
-
-    fn walk(&mut self, node: &Json, at: &Path, depth: usize, seen: &mut BTreeSet<Path>) {
-        if depth > 32 {
-            return;
-        }
-        if let Some(props) = node.get("properties").and_then(Json::as_object) {
-            let keys = self.keys.entry(at.clone()).or_default();
-            keys.extend(props.keys().cloned());
-            for (name, child) in props {
-                let path = at.child_key(name);
-                if seen.insert(path.clone()) {
-                    self.paths.push(path.clone());
-                }
-                self.walk(child, &path, depth + 1, seen);
-            }
-        }
-        if let Some(items) = node.get("items").filter(|i| i.is_object()) {
-            self.walk(items, &at.child_index(0), depth + 1, seen);
-        }
-        for combinator in ["anyOf", "oneOf", "allOf"] {
-            for branch in node
-                .get(combinator)
-                .and_then(Json::as_array)
-                .into_iter()
-                .flatten()
-            {
-                self.walk(branch, at, depth + 1, seen);
-            }
+        Suggester {
+            paths,
+            keys,
+            other: None,
+            canonical_keys,
+            joined_keys,
         }
     }
 
-    /// Whether `path` (list indices any) is a key path of the newer official chart.
-    pub fn in_newer_chart(&self, path: &Path) -> bool {
-        self.newer.contains(&shape(path))
+    /// [`Suggester::new`], and for one of the two embedded GitLab Runner charts (by its
+    /// `rules`), the key paths of the other one's schema, to tell which `--chart` a file that
+    /// uses them is written for.
+    pub fn for_chart(schema: &Json, rules: ChartRules) -> Suggester {
+        Suggester {
+            other: OtherChart::for_rules(rules),
+            ..Suggester::new(schema)
+        }
     }
 
-    /// What to say about the unknown key `key` of the mapping at `parent`: a spelling or place
-    /// where the schema has it, or, for a key of the newer official chart, a note saying so (and
-    /// what this chart has instead). When there is no help, a note lists the keys the mapping
-    /// has (the same text for every unknown key of that mapping, so that a report can print it
-    /// once).
+    /// Whether `path` (list indices any) is a key path of the other embedded chart's schema.
+    pub fn in_other_chart(&self, path: &Path) -> bool {
+        self.other
+            .as_ref()
+            .is_some_and(|o| o.paths.contains(&shape(path)))
+    }
+
+    /// What to say about the unknown key `key` of the mapping at `parent`: for a key of the
+    /// other embedded chart's schema, a note saying so, a help naming its `--chart`, and what
+    /// this chart has instead; otherwise a spelling or place where the schema has it. When there
+    /// is no help, a note lists the keys the mapping has (the same text for every unknown key of
+    /// that mapping, so that a report can print it once).
     pub fn unknown_key(&self, parent: &Path, key: &str) -> Suggestion {
         let parent = shape(parent);
         let path = parent.child_key(key);
         let mut suggestion = Suggestion::default();
-        if self.newer.contains(&path) {
-            suggestion.notes.push(format!(
-                "`{path}` belongs to the newer official chart (0.86); this chart (the 0.16 schema) does not support it"
-            ));
-            suggestion.help = newer_chart_equivalent(&path);
-        } else {
-            suggestion.help = self.spelling(&parent, key);
+        match self.other.as_ref().filter(|o| o.paths.contains(&path)) {
+            Some(other) => {
+                suggestion.notes.push(format!(
+                    "`{path}` belongs to {}; {} does not have it",
+                    other.name, other.this_name
+                ));
+                suggestion.help = Some(other.render_with());
+                suggestion.notes.extend(other.instead_note(&path));
+            }
+            None => suggestion.help = self.spelling(&parent, key),
         }
         if suggestion.help.is_none() {
             suggestion.notes.extend(self.keys_note(&parent));
@@ -176,31 +384,42 @@ impl Suggester {
         suggestion
     }
 
-    /// What to say about a value at `path` of the wrong type that has the shape the newer
-    /// official chart gives that key (a map where this chart has a string: `image`).
-    pub fn newer_chart_shape(&self, path: &Path, found: &Json) -> Suggestion {
-        let path = shape(path);
-        let newer_map = self
-            .newer
-            .iter()
-            .any(|p| p.parent().as_ref() == Some(&path));
-        let this_map = self.keys.contains_key(&path);
-        if !found.is_object() || !newer_map || this_map {
+    /// What to say about a value at `path` of the wrong type that has the shape the other
+    /// embedded chart gives that key: a map where this chart has a string (`image` of the 0.86
+    /// chart given to the 0.16 one), or a string where this chart has a map (the other way).
+    pub fn other_chart_shape(&self, path: &Path, found: &Json) -> Suggestion {
+        let Some(other) = &self.other else {
             return Suggestion::default();
-        }
-        let mut keys: Vec<String> = self
-            .newer
-            .iter()
-            .filter(|p| p.parent().as_ref() == Some(&path))
-            .filter_map(|p| p.last().and_then(Segment::as_key).map(|k| format!("`{k}`")))
-            .collect();
-        keys.sort_unstable();
+        };
+        let path = shape(path);
+        let map_keys = |keys: &BTreeMap<Path, Vec<String>>| {
+            keys.get(&path).map(|k| {
+                k.iter()
+                    .map(|k| format!("`{k}`"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            })
+        };
+        let (this_map, other_map) = (map_keys(&self.keys), map_keys(&other.keys));
+        let other_scalar = other.paths.contains(&path) && other_map.is_none();
+        let note = match (this_map, other_map) {
+            (None, Some(keys)) if found.is_object() => format!(
+                "`{path}` is a map ({keys}) in {}, not in {}",
+                other.name, other.this_name
+            ),
+            (Some(keys), None) if other_scalar && !found.is_object() && !found.is_array() => {
+                format!(
+                    "`{path}` is a map ({keys}) in {}, a single value in {}",
+                    other.this_name, other.name
+                )
+            }
+            _ => return Suggestion::default(),
+        };
+        let mut notes = vec![note];
+        notes.extend(other.instead_note(&path));
         Suggestion {
-            help: newer_chart_equivalent(&path),
-            notes: vec![format!(
-                "`{path}` is a map ({}) in the newer official chart (0.86), not in this chart (the 0.16 schema)",
-                keys.join(", ")
-            )],
+            help: Some(other.render_with()),
+            notes,
         }
     }
 
@@ -377,32 +596,6 @@ fn common(a: &Path, b: &Path) -> usize {
         .count()
 }
 
-fn newer_chart_paths() -> BTreeSet<Path> {
-    NEWER_CHART_KEYS
-        .lines()
-        .map(str::trim)
-        .filter(|l| !l.is_empty() && !l.starts_with('#'))
-        .map(|l| {
-            let mut path = Path::root();
-            for key in l.split('.') {
-                path.push_key(key);
-            }
-            path
-        })
-        .collect()
-}
-
-fn newer_chart_equivalent(path: &Path) -> Option<String> {
-    let text = path.to_string();
-    NEWER_CHART_EQUIVALENTS
-        .iter()
-        .find(|(key, _)| match key.strip_suffix(".*") {
-            Some(parent) => path.parent().is_some_and(|p| p.to_string() == parent),
-            None => *key == text,
-        })
-        .map(|(_, help)| help.to_string())
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -559,85 +752,146 @@ mod tests {
         assert!(s.unknown_key(&p("runners"), "tag").notes.is_empty());
     }
 
+    fn seed_with_other() -> Suggester {
+        Suggester::for_chart(&schema(), ChartRules::Seed)
+    }
+
     #[test]
     fn keys_of_the_newer_chart() {
-        let s = Suggester::new(&schema());
+        let s = seed_with_other();
         let session = s.unknown_key(&Path::root(), "sessionServer");
         assert_eq!(
-            session.notes[0],
-            "`sessionServer` belongs to the newer official chart (0.86); this chart (the 0.16 schema) does not support it"
+            session.notes,
+            ["`sessionServer` belongs to the newer official chart (0.86); this chart (the 0.16 schema) does not have it"]
         );
-        assert_eq!(session.help, None);
-        assert!(session.notes[1].starts_with("the top-level keys of this chart: "));
+        assert_eq!(
+            session.help.as_deref(),
+            Some("render with `--chart gitlab-runner-current` if the file is written for the newer official chart (0.86)")
+        );
         let rules = s.unknown_key(&p("rbac"), "rules");
         assert!(rules.notes[0].starts_with("`rbac.rules` belongs to the newer"));
         assert_eq!(
-            rules.help.as_deref(),
-            Some("use `rbac.resources` and `rbac.verbs` (one rule, for the core API group)")
+            rules.notes[1],
+            "in this chart (the 0.16 schema): use `rbac.resources` and `rbac.verbs` (one rule, for the core API group)"
         );
-        assert_eq!(rules.notes.len(), 1, "no list when there is help");
-        let non_root = s.unknown_key(&p("securityContext"), "runAsNonRoot");
-        assert!(non_root
-            .help
-            .unwrap()
-            .contains("sets none for the container"));
+        assert_eq!(rules.notes.len(), 2, "no list when there is help");
+        let non_root = s.unknown_key(&p("securityContext"), "allowPrivilegeEscalation");
+        assert!(non_root.notes[1].contains("`containerSecurityContext` is the containers'"));
         // a newer key is not sent elsewhere: `privileged` of the runner's container is not
         // `runners.privileged` of the job pods
         let privileged = s.unknown_key(&p("securityContext"), "privileged");
         assert!(!privileged.help.unwrap().contains("runners.privileged"));
-        // keys of the newer chart under a list index
-        assert!(s.in_newer_chart(&p("sessionServer.ingress.tls")));
-        assert!(!s.in_newer_chart(&p("frobnicate")));
+        // keys of the newer chart under a list index, computed from its schema
+        assert!(s.in_other_chart(&p("sessionServer.ingress.tls[3].secretName")));
+        assert!(s.in_other_chart(&p("rbac.rules[0].apiGroups")));
+        assert!(!s.in_other_chart(&p("frobnicate")));
+        // without the other chart, a plain unknown key
+        let alone = Suggester::new(&schema()).unknown_key(&Path::root(), "sessionServer");
+        assert_eq!(alone.help, None);
+        assert!(alone.notes[0].starts_with("the top-level keys of this chart: "));
     }
 
     #[test]
-    fn a_map_where_the_newer_chart_has_one() {
-        let s = Suggester::new(&schema());
-        let image = s.newer_chart_shape(&p("image"), &serde_json::json!({"registry": "r"}));
+    fn keys_of_the_older_schema_given_to_the_current_chart() {
+        let current = super::super::current::values_schema();
+        let s = Suggester::for_chart(&current, ChartRules::Current);
+        for (parent, key, instead) in [
+            ("runners", "privileged", "set `privileged = true`"),
+            ("runners", "image", "set `image = \"...\"`"),
+            ("runners", "builds", "set `cpu_limit`"),
+            ("runners.cache", "cacheType", "under `[runners.cache]`"),
+            ("", "containerSecurityContext", "use `securityContext`"),
+            (
+                "securityContext",
+                "fsGroup",
+                "the pod's is `podSecurityContext`",
+            ),
+        ] {
+            let got = s.unknown_key(&p(parent), key);
+            assert_eq!(
+                got.help.as_deref(),
+                Some("render with `--chart gitlab-runner` if the file is written for the chart 0.16 schema"),
+                "{parent}.{key}"
+            );
+            assert!(got.notes[0].ends_with(
+                "belongs to the chart 0.16 schema; today's chart (0.86) does not have it"
+            ));
+            assert!(
+                got.notes[1].starts_with("in today's chart (0.86): "),
+                "{got:?}"
+            );
+            assert!(got.notes[1].contains(instead), "{got:?}");
+        }
+        // a key of neither chart: a spelling, as before
         assert_eq!(
-            image.notes,
-            ["`image` is a map (`image`, `registry`, `tag`) in the newer official chart (0.86), not in this chart (the 0.16 schema)"]
+            s.unknown_key(&p("runners"), "jobNamespce").help.as_deref(),
+            Some("did you mean `jobNamespace`?")
         );
+        // the keys of both charts are not hints
+        assert!(!s.in_other_chart(&p("runners.jobNamespace")));
+        assert!(s.in_other_chart(&p("runners.jobNamespace").parent().unwrap()));
+    }
+
+    #[test]
+    fn the_shape_the_other_chart_gives_a_key() {
+        let s = seed_with_other();
+        let image = s.other_chart_shape(&p("image"), &serde_json::json!({"registry": "r"}));
+        assert_eq!(
+            image.notes[0],
+            "`image` is a map (`image`, `registry`, `tag`) in the newer official chart (0.86), not in this chart (the 0.16 schema)"
+        );
+        assert!(image.notes[1].contains("write the image as one string"));
         assert!(image
             .help
             .unwrap()
-            .starts_with("write the image as one string"));
+            .contains("--chart gitlab-runner-current"));
         // a string, or a key that is a map here too: nothing to say
         assert_eq!(
-            s.newer_chart_shape(&p("image"), &serde_json::json!("x")),
+            s.other_chart_shape(&p("image"), &serde_json::json!("x")),
             Suggestion::default()
         );
         assert_eq!(
-            s.newer_chart_shape(&p("securityContext"), &serde_json::json!({})),
+            s.other_chart_shape(&p("securityContext"), &serde_json::json!({})),
             Suggestion::default()
         );
+        // the other way: a string where today's chart has a map
+        let current = super::super::current::values_schema();
+        let s = Suggester::for_chart(&current, ChartRules::Current);
+        let image = s.other_chart_shape(&p("image"), &serde_json::json!("r/i:t"));
+        assert_eq!(
+            image.notes[0],
+            "`image` is a map (`image`, `registry`, `tag`) in today's chart (0.86), a single value in the chart 0.16 schema"
+        );
+        assert!(image.help.unwrap().contains("--chart gitlab-runner`"));
     }
 
     #[test]
-    fn the_newer_chart_list_is_read() {
-        let paths = newer_chart_paths();
-        assert!(paths.len() > 150, "{}", paths.len());
+    fn the_keys_of_each_chart_come_from_its_model() {
+        let current = super::super::current::values_schema();
+        let (paths, _) = key_paths(&current);
         for key in [
             "runners.config",
             "image.registry",
             "image.tag",
             "rbac.rules",
+            "rbac.rules[0].verbs",
             "serviceAccount.name",
-            "podSecurityContext",
+            "podSecurityContext.fsGroup",
             "securityContext.runAsNonRoot",
             "volumes",
-            "volumeMounts",
-            "secrets",
+            "volumeMounts[0].mountPath",
+            "secrets[0].items[0].key",
             "configMaps",
-            "metrics.serviceMonitor",
-            "sessionServer",
-            "service",
+            "metrics.serviceMonitor.jobLabel",
+            "sessionServer.ingress.tls",
+            "service.metrics.nodePort",
             "shutdown_timeout",
             "extraEnv",
             "hostAliases",
+            "runners.hostAliases[0].hostnames",
         ] {
             assert!(paths.contains(&p(key)), "{key}");
         }
-        assert!(!paths.iter().any(|p| p.to_string().starts_with('#')));
+        assert!(paths.len() > 150, "{}", paths.len());
     }
 }

@@ -1,0 +1,47 @@
+//! The values of today's official GitLab Runner chart (0.86.0), the schema of
+//! [`Chart::current`](crate::Chart::current): its typed model ([`model`], with the Kubernetes
+//! objects it passes to the pod in [`kubernetes`]), the JSON Schema generated from it (checked
+//! in as `chart/current/values.schema.json`), and the rules a schema cannot say ([`rules`]).
+//!
+//! The keys are those of the official chart's `values.yaml` (also the ones it documents only
+//! in comments) and the keys its templates read without documenting them (`runners.tags`,
+//! `runners.locked`, `metrics.serviceMonitor.jobLabel`, ...), plus `runners.hostAliases`, an
+//! addition of this project. Values the chart runs through Helm's `tpl` (`runners.config`,
+//! `runners.secret`, the parts of `image`, label keys and values, ...) are strings here, never
+//! checked as what they render to.
+
+pub mod kubernetes;
+pub mod model;
+pub mod rules;
+
+use schemars::generate::SchemaSettings;
+
+/// The JSON Schema (draft 2020-12) of the current chart's values, generated from
+/// [`model::CurrentValues`].
+///
+/// ```
+/// let schema = gitlab_runner_chart::schema::current::values_schema();
+/// assert_eq!(schema["properties"]["image"]["properties"]["registry"]["type"], serde_json::json!(["string", "null"]));
+/// assert_eq!(schema["additionalProperties"], false);
+/// ```
+pub fn values_schema() -> serde_json::Value {
+    static SCHEMA: std::sync::OnceLock<serde_json::Value> = std::sync::OnceLock::new();
+    SCHEMA
+        .get_or_init(|| {
+            let mut settings = SchemaSettings::draft2020_12();
+            settings.inline_subschemas = true;
+            settings
+                .into_generator()
+                .into_root_schema_for::<model::CurrentValues>()
+                .to_value()
+        })
+        .clone()
+}
+
+/// [`values_schema`] as the text of `chart/current/values.schema.json` (pretty-printed, final
+/// newline).
+pub fn values_schema_json() -> String {
+    let mut text = serde_json::to_string_pretty(&values_schema()).expect("a JSON value serializes");
+    text.push('\n');
+    text
+}
