@@ -8,7 +8,9 @@
 //!   printed: a misspelled name fails the render instead of printing nothing;
 //! - filters: [`strings`] (quote, default, trunc, trimSuffix, indent, nindent, ternary,
 //!   required, hasKey, toString, asNumber, ...), [`encoding`] (b64enc, sha256sum, shquote, tomlString),
-//!   [`yaml`] (toYaml), [`hpa`] (hpaMetricsV2, hpaMetricsV2beta1); functions: coalesce, semverCompare, fail.
+//!   [`yaml`] (toYaml), [`hpa`] (hpaMetricsV2, hpaMetricsV2beta1); functions: coalesce, fail;
+//!   test: `kubeAtLeast` (`Capabilities.KubeVersion is kubeAtLeast("1.23")`, see
+//!   [`crate::context`]).
 //!
 //! Helm's `include` of a named template is a minijinja macro (`{% import "_helpers.tpl" as h %}`)
 //! and `include` of a whole template file for a checksum is
@@ -17,7 +19,6 @@
 pub mod encoding;
 pub mod format;
 pub mod hpa;
-pub mod semver;
 pub mod strings;
 pub mod yaml;
 
@@ -121,9 +122,7 @@ pub fn environment() -> Environment<'static> {
     env.add_filter("hpaMetricsV2beta1", |metrics: minijinja::Value| {
         hpa::metrics_for_v2beta1(&metrics)
     });
-    env.add_function("semverCompare", |constraint: String, version: String| {
-        semver::semver_compare(&constraint, &version)
-    });
+    env.add_test("kubeAtLeast", crate::context::kube_at_least);
     env
 }
 
