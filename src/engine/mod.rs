@@ -8,7 +8,8 @@
 //!   printed: a misspelled name fails the render instead of printing nothing;
 //! - filters: [`strings`] (quote, default, trunc, trimSuffix, indent, nindent, ternary,
 //!   required, hasKey, toString, asNumber, ...), [`encoding`] (b64enc, sha256sum, shquote, tomlString),
-//!   [`yaml`] (toYaml), [`hpa`] (hpaMetricsV2, hpaMetricsV2beta1); functions: coalesce, fail;
+//!   [`yaml`] (toYaml), and the chart's hpaMetricsV2, hpaMetricsV2beta1
+//!   ([`crate::schema::hpa`]); functions: coalesce, fail;
 //!   test: `kubeAtLeast` (`Capabilities.KubeVersion is kubeAtLeast("1.23")`, see
 //!   [`crate::context`]).
 //!
@@ -18,7 +19,6 @@
 
 pub mod encoding;
 pub mod format;
-pub mod hpa;
 pub mod strings;
 pub mod yaml;
 
@@ -116,11 +116,12 @@ pub fn environment() -> Environment<'static> {
     // yaml
     env.add_filter("toYaml", |value: minijinja::Value| yaml::to_yaml(&value));
     // kubernetes
+    // the GitLab Runner chart's HPA metrics, typed in its model (crate::schema::hpa)
     env.add_filter("hpaMetricsV2", |metrics: minijinja::Value| {
-        hpa::metrics_v2beta1_to_v2(&metrics)
+        crate::schema::hpa::metrics_v2(&metrics)
     });
     env.add_filter("hpaMetricsV2beta1", |metrics: minijinja::Value| {
-        hpa::metrics_for_v2beta1(&metrics)
+        crate::schema::hpa::metrics_v2beta1(&metrics)
     });
     env.add_test("kubeAtLeast", crate::context::kube_at_least);
     env

@@ -642,8 +642,7 @@ fn chart_rules(values: &Json, release: &Release, kube: KubeVersion, out: &mut Ve
     }
     // The HPA's metrics, as the template will write them: autoscaling/v2 from Kubernetes 1.23.
     if let Some(metrics) = values.get("hpa").and_then(|h| h.get("metrics")) {
-        let metrics = minijinja::Value::from(minijinja::value::Serde(metrics));
-        for problem in crate::engine::hpa::metric_problems(&metrics, kube.at_least(1, 23)) {
+        for problem in super::hpa::metric_problems(metrics, kube.at_least(1, 23)) {
             let path = Path::parse(&problem.path)
                 .unwrap_or_else(|_| Path::root().child_key("hpa").child_key("metrics"));
             let mut found = Problem::new(path, problem.message);

@@ -5,6 +5,7 @@
 
 pub mod check;
 pub mod formats;
+pub mod hpa;
 pub mod model;
 pub mod suggest;
 pub(crate) mod yaml11;
