@@ -35,6 +35,7 @@ mod error;
 pub mod manifest;
 mod render;
 pub mod schema;
+pub mod tpl;
 pub mod values;
 
 pub use chart::{Chart, ChartError, ChartMetadata, ChartRules};

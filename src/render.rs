@@ -245,11 +245,82 @@ impl Renderer {
                 .env
                 .get_template(name)
                 .and_then(|t| t.render(ctx))
-                .map_err(TemplateError::from)?;
+                .map_err(|e| template_error(values, TemplateError::from(e)))?;
             manifests.extend(split_documents(&source, &text)?);
         }
         sort_by_install_order(&mut manifests);
         Ok(Manifests::new(manifests, warnings))
+    }
+}
+
+/// A failed render as the error to report: a value that is a Go template and failed
+/// becomes a diagnostic at its line and column inside the user's values file.
+fn template_error(values: &UserValues, error: TemplateError) -> Error {
+    let Some(tpl) = &error.in_value else {
+        return Error::Template(error);
+    };
+    let Ok(path) = crate::values::Path::parse(&tpl.path) else {
+        return Error::Template(error);
+    };
+    let origin = values
+        .origin(&path, false)
+        .map(|origin| origin_in_value(values, origin, tpl.line, tpl.column));
+    Error::Invalid(Diagnostics(vec![Diagnostic {
+        severity: Severity::Error,
+        path: tpl.path.clone(),
+        message: format!(
+            "in this value's template (line {}, column {}): {}",
+            tpl.line, tpl.column, tpl.message
+        ),
+        origin,
+        help: None,
+        notes: Vec::new(),
+    }]))
+}
+
+/// The position of `line:column` of a string value in its file: inside a literal block
+/// scalar (`|`) below its header, or on the line of a one-line scalar; otherwise the value's
+/// own position.
+fn origin_in_value(values: &UserValues, origin: Origin, line: usize, column: usize) -> Origin {
+    let Origin::File {
+        name,
+        line: at,
+        column: start,
+        line_text,
+        ..
+    } = &origin
+    else {
+        return origin;
+    };
+    let Some(spans) = values.spans_of(name) else {
+        return origin;
+    };
+    let token: String = line_text.chars().skip(start.saturating_sub(1)).collect();
+    let place = if token.starts_with('|') {
+        // The block's indentation is that of its first non-empty line.
+        let indent = (at + 1..)
+            .map_while(|n| spans.line(n))
+            .find(|l| !l.trim().is_empty())
+            .map(|l| l.chars().take_while(|c| *c == ' ').count());
+        indent.map(|indent| (at + line, indent + column))
+    } else if line == 1 && !token.starts_with('>') {
+        let quoted = token.starts_with('"') || token.starts_with('\'');
+        Some((*at, start + column - 1 + usize::from(quoted)))
+    } else {
+        None
+    };
+    match place {
+        Some((line, column)) => values.file_origin(
+            name,
+            spans,
+            crate::values::spans::Span {
+                line,
+                column,
+                offset: 0,
+                len: 1,
+            },
+        ),
+        None => origin,
     }
 }
 

@@ -34,6 +34,9 @@ pub struct TemplateError {
     pub line: Option<usize>,
     /// What went wrong (e.g. the `required` message, or `undefined value`).
     pub message: String,
+    /// When a value that is a Go template failed (the `tpl` filter): its values path and the
+    /// line and column inside it.
+    pub in_value: Option<Box<crate::tpl::TplError>>,
 }
 
 impl From<minijinja::Error> for TemplateError {
@@ -42,11 +45,15 @@ impl From<minijinja::Error> for TemplateError {
         // include or a macro in another file).
         let mut innermost: &minijinja::Error = &error;
         let mut chain: &dyn std::error::Error = &error;
+        let mut in_value = None;
         while let Some(source) = chain.source() {
             if let Some(e) = source.downcast_ref::<minijinja::Error>() {
                 if e.name().is_some() {
                     innermost = e;
                 }
+            }
+            if let Some(e) = source.downcast_ref::<crate::tpl::TplError>() {
+                in_value = Some(Box::new(e.clone()));
             }
             chain = source;
         }
@@ -58,6 +65,7 @@ impl From<minijinja::Error> for TemplateError {
             template: innermost.name().map(str::to_string),
             line: innermost.line(),
             message,
+            in_value,
         }
     }
 }
@@ -121,6 +129,8 @@ pub fn environment() -> Environment<'static> {
     env.add_filter("hpaMetricsV2beta1", |metrics: minijinja::Value| {
         hpa::metrics_for_v2beta1(&metrics)
     });
+    // values that are Go templates (Helm's `tpl`)
+    env.add_filter("tpl", crate::tpl::tpl_filter);
     env.add_function("semverCompare", |constraint: String, version: String| {
         semver::semver_compare(&constraint, &version)
     });

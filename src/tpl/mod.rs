@@ -1,0 +1,281 @@
+//! Helm's `tpl` for values that are Go templates (`runners.config`, `runners.secret`, ...):
+//! a string evaluated with Go text/template semantics by `gtmpl-ng`, with Helm's functions
+//! ([`functions`]) and the render context (`.Values`, `.Release`, `.Chart`, `.Capabilities`,
+//! `.Template`).
+//!
+//! In a chart template: `{{ Values.runners.config | tpl(h, "runners.config") }}`, where `h` is
+//! the chart's helpers module (`{% import "_helpers.tpl" as h %}`) and the second argument is
+//! the values path of the string (for errors).
+//!
+//! - A string without `{{` is returned unchanged, without running the evaluator.
+//! - `include "CHART.HELPER" .` is what the helper `HELPER` of `h` renders (`-` and `.` in its
+//!   name written `_`: `gitlab-runner.fullname` is `h.fullname`), so the chart's helpers stay
+//!   the one source of truth. Only the root context may be passed to it. Helpers are rendered
+//!   on first use and kept for the rest of the template's render.
+//! - `<no value>` (a missing key) prints as nothing, as in Helm.
+//! - Numbers: see [`convert`] (the project's rule: `1000000`, not Go's `1e+06`).
+//! - Errors ([`TplError`]) carry the values path and the line and column inside the value.
+
+pub mod convert;
+pub mod error;
+pub mod functions;
+mod session;
+
+use std::collections::BTreeMap;
+use std::sync::{Arc, Mutex};
+
+use gtmpl_ng::{Context, Limits, Template, Value as GoValue};
+use minijinja::value::{Object, ValueKind};
+use minijinja::{Error, ErrorKind, State, Value};
+
+pub use error::TplError;
+pub use session::MAX_TPL_DEPTH;
+
+use crate::engine::format::{go_string, is_macro};
+use session::Session;
+
+/// The names the Go template sees at its top level, as the render context has them.
+const ROOT_NAMES: [&str; 5] = ["Values", "Release", "Chart", "Capabilities", "Template"];
+
+/// How often one value may ask for a helper not rendered yet (each time the evaluation runs
+/// again); more distinct helpers than this in one value is an error.
+const MAX_HELPER_ROUNDS: usize = 32;
+
+/// The bounds of one evaluation: gtmpl-ng's defaults (10,000 iterations per `range`, a
+/// million in all), output at most 16 MiB.
+fn limits() -> Limits {
+    Limits::default().with_output_bytes(16 * 1024 * 1024)
+}
+
+/// Parses and runs `text` with `dot` as `.`, under the current session; `<no value>`
+/// removed from the result, as Helm does.
+pub(crate) fn run(text: &str, dot: GoValue) -> Result<String, gtmpl_ng::TemplateError> {
+    let mut template = Template::with_name("tpl");
+    template.limits = limits();
+    template.add_funcs(functions::FUNCTIONS);
+    template.parse(text)?;
+    let out = template.render(&Context::from(dot))?;
+    Ok(out.replace("<no value>", ""))
+}
+
+/// Line, column (1-based, in characters) and message of a gtmpl-ng error in `text`.
+pub(crate) fn locate(error: &gtmpl_ng::TemplateError, text: &str) -> (usize, usize, String) {
+    use gtmpl_ng::{ExecError, ParseError, TemplateError as E};
+    let (line, byte_col, message) = match error {
+        E::ParseError(ParseError::WithContext(ctx, message)) => {
+            (ctx.line, ctx.col, message.clone())
+        }
+        E::ExecError(ExecError::Structured(s)) => {
+            (s.context.line, s.context.col, s.message.clone())
+        }
+        other => (1, 1, other.to_string()),
+    };
+    let column = text
+        .split('\n')
+        .nth(line.saturating_sub(1))
+        .map(|l| {
+            let end = byte_col.saturating_sub(1).min(l.len());
+            let end = (0..=end)
+                .rev()
+                .find(|&i| l.is_char_boundary(i))
+                .unwrap_or(0);
+            l[..end].chars().count() + 1
+        })
+        .unwrap_or(byte_col);
+    (line.max(1), column, message)
+}
+
+/// What one run of the evaluator gave.
+enum Outcome {
+    Done(String),
+    /// `include` asked for a helper not rendered yet.
+    Wants(String),
+    Failed(TplError),
+}
+
+/// Evaluates `text` (the value at `path`) with `root` as `.` and the helper outputs given.
+fn evaluate(
+    text: &str,
+    path: &str,
+    root: &Arc<GoValue>,
+    prefix: &str,
+    helpers: Arc<BTreeMap<String, Option<String>>>,
+) -> Outcome {
+    let session = Session {
+        root: root.clone(),
+        prefix: prefix.to_string(),
+        helpers,
+        wanted: None,
+        depth: 0,
+    };
+    let (result, session) = session::with_session(session, || run(text, (**root).clone()));
+    if let Some(name) = session.wanted {
+        return Outcome::Wants(name);
+    }
+    match result {
+        Ok(out) => Outcome::Done(out),
+        Err(e) => {
+            let (line, column, message) = locate(&e, text);
+            Outcome::Failed(TplError::new(path, line, column, message))
+        }
+    }
+}
+
+/// The root context and the helper outputs of one template render (minijinja temps).
+#[derive(Debug, Default)]
+struct RenderCache {
+    root: Mutex<Option<Arc<GoValue>>>,
+    helpers: Mutex<Arc<BTreeMap<String, Option<String>>>>,
+}
+
+impl Object for RenderCache {}
+
+const CACHE_KEY: &str = "gitlab_runner_chart::tpl";
+
+fn render_cache(state: &mut State) -> Arc<RenderCache> {
+    if let Some(cache) = state
+        .get_temp(CACHE_KEY)
+        .and_then(|v| v.downcast_object::<RenderCache>())
+    {
+        return cache;
+    }
+    let cache = Arc::new(RenderCache::default());
+    state.set_temp(CACHE_KEY, Value::from_dyn_object(cache.clone()));
+    cache
+}
+
+/// `.` of a templated value: the render context's top-level names as Go values.
+fn root_context(state: &State) -> GoValue {
+    let mut map = std::collections::HashMap::new();
+    for name in ROOT_NAMES {
+        if let Some(value) = state.lookup(name) {
+            map.insert(name.to_string(), convert::to_go(&value));
+        }
+    }
+    GoValue::Map(map)
+}
+
+/// The chart helper a Helm name means (`gitlab-runner.fullname` → `fullname`).
+fn helper_name(prefix: &str, name: &str) -> Option<String> {
+    let rest = name.strip_prefix(prefix)?;
+    Some(rest.replace(['-', '.'], "_"))
+}
+
+/// What helper `name` of `helpers` renders: a macro called without arguments, or a value's
+/// text; `None` if there is no such helper.
+fn render_helper(
+    state: &mut State,
+    helpers: &Value,
+    prefix: &str,
+    name: &str,
+) -> Result<Option<String>, Error> {
+    let Some(helper) = helper_name(prefix, name) else {
+        return Ok(None);
+    };
+    let value = helpers.get_attr(&helper)?;
+    if value.is_undefined() {
+        return Ok(None);
+    }
+    if is_macro(&value) {
+        let out = value.call(state, &[]).map_err(|e| {
+            Error::new(
+                ErrorKind::InvalidOperation,
+                format!("include {name:?}: the helper {helper} failed"),
+            )
+            .with_source(e)
+        })?;
+        return Ok(Some(match out.as_str() {
+            Some(s) => s.to_string(),
+            None => go_string(&out),
+        }));
+    }
+    Ok(Some(go_string(&value)))
+}
+
+/// The helper names a text names as string literals (`"gitlab-runner.secret"`), rendered
+/// before the first run so that usually no second run is needed.
+fn named_helpers<'a>(text: &'a str, prefix: &'a str) -> impl Iterator<Item = &'a str> + 'a {
+    text.match_indices(prefix).filter_map(move |(at, _)| {
+        let quote = text[..at].chars().next_back()?;
+        if quote != '"' && quote != '`' {
+            return None;
+        }
+        let end = text[at..].find(quote)?;
+        Some(&text[at..at + end])
+    })
+}
+
+/// The minijinja filter `tpl(h, "values.path")`: the value evaluated as a Go template (see
+/// the module documentation). A string without `{{`, a number and a boolean are returned
+/// as they are; none and undefined give `""`.
+pub fn tpl_filter(
+    state: &mut State,
+    text: Value,
+    helpers: Value,
+    path: String,
+) -> Result<Value, Error> {
+    let source = match text.kind() {
+        ValueKind::String => text.as_str().unwrap_or_default(),
+        ValueKind::Number | ValueKind::Bool => return Ok(text),
+        ValueKind::None | ValueKind::Undefined => return Ok(Value::from("")),
+        other => {
+            return Err(Error::new(
+                ErrorKind::InvalidOperation,
+                format!("{path}: tpl needs a string, got a {other}"),
+            ))
+        }
+    };
+    if !source.contains("{{") {
+        return Ok(text);
+    }
+    let source = source.to_string();
+    let cache = render_cache(state);
+    let root = {
+        let mut slot = cache.root.lock().unwrap_or_else(|p| p.into_inner());
+        slot.get_or_insert_with(|| Arc::new(root_context(state)))
+            .clone()
+    };
+    let chart_name = state
+        .lookup("Chart")
+        .and_then(|c| c.get_attr("Name").ok())
+        .map(|n| go_string(&n))
+        .unwrap_or_default();
+    let prefix = format!("{chart_name}.");
+
+    let add_helper = |state: &mut State, name: &str| -> Result<(), Error> {
+        let known = cache
+            .helpers
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .contains_key(name);
+        if !known {
+            let rendered = render_helper(state, &helpers, &prefix, name)?;
+            let mut slot = cache.helpers.lock().unwrap_or_else(|p| p.into_inner());
+            Arc::make_mut(&mut slot).insert(name.to_string(), rendered);
+        }
+        Ok(())
+    };
+    for name in named_helpers(&source, &prefix) {
+        add_helper(state, name)?;
+    }
+    for _ in 0..MAX_HELPER_ROUNDS {
+        let snapshot = cache
+            .helpers
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .clone();
+        match evaluate(&source, &path, &root, &prefix, snapshot) {
+            Outcome::Done(out) => return Ok(Value::from(out)),
+            Outcome::Wants(name) => add_helper(state, &name)?,
+            Outcome::Failed(error) => {
+                return Err(
+                    Error::new(ErrorKind::InvalidOperation, error.to_string()).with_source(error)
+                )
+            }
+        }
+    }
+    Err(Error::new(
+        ErrorKind::InvalidOperation,
+        format!("{path}: includes more than {MAX_HELPER_ROUNDS} different helpers"),
+    ))
+}
