@@ -40,7 +40,7 @@ pub mod values;
 
 pub use chart::{Chart, ChartError, ChartMetadata, ChartRules};
 pub use context::{KubeVersion, Release, ReleaseError};
-pub use diagnostic::{Diagnostic, Diagnostics, Origin, Severity};
+pub use diagnostic::{Diagnostic, Diagnostics, Origin, ReportStyle, Severity};
 pub use engine::TemplateError;
 pub use error::Error;
 pub use manifest::{Manifest, ManifestError, Manifests};

@@ -83,6 +83,18 @@ fn yaml_report(
     message: &str,
     line_text: Option<&str>,
 ) -> String {
+    yaml_diagnostic(source_name, line, column, width, message, line_text).to_string()
+}
+
+/// The diagnostic of [`ValuesError::Yaml`].
+fn yaml_diagnostic(
+    source_name: &str,
+    line: Option<usize>,
+    column: Option<usize>,
+    width: usize,
+    message: &str,
+    line_text: Option<&str>,
+) -> crate::Diagnostic {
     let origin = match (line, column, line_text) {
         (Some(line), Some(column), Some(text)) => Some(Origin::File {
             name: source_name.to_string(),
@@ -93,7 +105,7 @@ fn yaml_report(
         }),
         _ => None,
     };
-    let diagnostic = crate::Diagnostic {
+    crate::Diagnostic {
         severity: crate::Severity::Error,
         path: String::new(),
         message: match (origin.is_some(), line, column) {
@@ -105,8 +117,48 @@ fn yaml_report(
         origin,
         help: None,
         notes: Vec::new(),
-    };
-    diagnostic.to_string()
+    }
+}
+
+impl ValuesError {
+    /// The error as a [`crate::Diagnostic`] that points at the input, when it has a position: a
+    /// line of a YAML file ([`ValuesError::Yaml`]), or a column of a `--set` expression
+    /// ([`ValuesError::Set`], the expression with its secrets masked). `None` for the others.
+    ///
+    /// ```
+    /// use gitlab_runner_chart::UserValues;
+    /// let error = UserValues::new().set("a[x]=1").unwrap_err();
+    /// assert_eq!(error.diagnostic().unwrap().to_string(), "\
+    /// error: invalid expression: list index \"x\" is not a number
+    ///  --> --set:1:3
+    ///   |
+    /// 1 | a[x]=1
+    ///   |   ^");
+    /// ```
+    pub fn diagnostic(&self) -> Option<crate::Diagnostic> {
+        match self {
+            ValuesError::Yaml {
+                source_name,
+                line,
+                column,
+                message,
+                line_text,
+                width,
+            } => Some(yaml_diagnostic(
+                source_name,
+                *line,
+                *column,
+                *width,
+                message,
+                line_text.as_deref(),
+            )),
+            ValuesError::Set { flag, error } => Some(
+                crate::Diagnostic::error("", format!("invalid expression: {}", error.message()))
+                    .with_origin(Origin::set(*flag, error.expression(), error.column(), 1)),
+            ),
+            _ => None,
+        }
+    }
 }
 
 /// The values a user supplies, in Helm's precedence order.
