@@ -17,6 +17,7 @@
 //! and `include` of a whole template file for a checksum is
 //! `{% set text %}{% include "configmap.yaml" %}{% endset %}{{ text | sha256sum }}`.
 
+pub mod block;
 pub mod encoding;
 pub mod format;
 pub mod strings;
@@ -123,6 +124,9 @@ pub fn environment() -> Environment<'static> {
     env.add_filter("tomlValue", encoding::toml_value);
     // yaml
     env.add_filter("toYaml", |value: minijinja::Value| yaml::to_yaml(&value));
+    env.add_filter("yamlText", |value: minijinja::Value, indent: usize| {
+        block::yaml_text(&value, indent)
+    });
     // kubernetes
     // the GitLab Runner chart's HPA metrics, typed in its model (crate::schema::hpa)
     env.add_filter("hpaMetricsV2", |metrics: minijinja::Value| {
