@@ -328,7 +328,8 @@ fn allow_host_aliases(theirs: &Value, mine: &mut Value, out: &mut Vec<String>) {
     };
     let only_aliases = added.lines().all(|l| {
         let l = l.trim_start();
-        l == "[[runners.kubernetes.host_aliases]]"
+        l.is_empty()
+            || l == "[[runners.kubernetes.host_aliases]]"
             || l.starts_with("ip = ")
             || l.starts_with("hostnames = ")
     });

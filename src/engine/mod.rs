@@ -20,6 +20,7 @@
 pub mod block;
 pub mod encoding;
 pub mod format;
+pub mod host_aliases;
 pub mod strings;
 pub mod yaml;
 
@@ -124,6 +125,12 @@ pub fn environment() -> Environment<'static> {
     env.add_filter("tomlValue", encoding::toml_value);
     // yaml
     env.add_filter("toYaml", |value: minijinja::Value| yaml::to_yaml(&value));
+    env.add_filter(
+        "mergeHostAliases",
+        |text: &str, aliases: minijinja::Value, path: &str| {
+            host_aliases::merge_host_aliases(text, &aliases, path)
+        },
+    );
     env.add_filter("yamlText", |value: minijinja::Value, indent: usize| {
         block::yaml_text(&value, indent)
     });
