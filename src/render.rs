@@ -225,10 +225,34 @@ impl Renderer {
     /// Renders every template and returns the objects in Helm's install order.
     pub fn render(&self, values: &UserValues, options: &RenderOptions) -> Result<Manifests, Error> {
         let (merged, warnings) = self.checked_values(values, options)?;
+        self.render_checked(&merged, warnings, options)
+    }
+
+    /// Renders every template from values already coalesced and checked by
+    /// [`Renderer::checked_values`] (their warnings are passed through to the result): the
+    /// second half of [`Renderer::render`], for callers that render the same values for
+    /// several releases or Kubernetes versions, and for the benchmarks of rendering alone.
+    /// Values that did not come from `checked_values` are rendered as they are, unchecked.
+    ///
+    /// ```
+    /// use gitlab_runner_chart::{Chart, RenderOptions, Renderer, UserValues};
+    /// let renderer = Renderer::new(Chart::builtin())?;
+    /// let options = RenderOptions::default();
+    /// let (merged, warnings) = renderer.checked_values(&UserValues::new(), &options)?;
+    /// let manifests = renderer.render_checked(&merged, warnings, &options)?;
+    /// assert_eq!(manifests, renderer.render(&UserValues::new(), &options)?);
+    /// # Ok::<(), gitlab_runner_chart::Error>(())
+    /// ```
+    pub fn render_checked(
+        &self,
+        merged: &serde_yaml::Mapping,
+        warnings: Vec<Diagnostic>,
+        options: &RenderOptions,
+    ) -> Result<Manifests, Error> {
         let chart_name = &self.chart.metadata().name;
         let base_path = format!("{chart_name}/templates");
         let base = context! {
-            Values => Value::from(Serde(&merged)),
+            Values => Value::from(Serde(merged)),
             Release => Value::from(Serde(&options.release)),
             Chart => Value::from(Serde(self.chart.metadata())),
             Capabilities => Value::from(Serde(Capabilities::new(options.kube_version, &options.api_versions))),
