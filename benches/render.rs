@@ -1,59 +1,29 @@
-//! Benchmarks of the library: compiling the chart, rendering (defaults, the seed values, a large
-//! values file), merging values with `--set` expressions, printing the manifests, and reporting
-//! the problems of values with many unknown keys.
+//! Benchmarks of rendering the embedded chart (issue 10's ids):
+//!
+//! - `compile`: building the renderer for the embedded chart (`Renderer::new(Chart::builtin())`);
+//! - `render/default`, `render/seed`, `render/full`: rendering alone, one reused renderer, the
+//!   values already loaded, merged and checked: templates, install order and the output string;
+//! - `pipeline/seed`: from the YAML text of `values/seed.yaml` to the output string (load, merge,
+//!   check, render, order, write);
+//! - `scaling/<field>/<n>`: the whole pipeline with `n` entries (10 to 10,000) of `hostAliases`,
+//!   `podLabels`, `envVars` or `runners.env` added to the seed values.
+//!
+//! Throughput is in output bytes.
 //!
 //! ```text
 //! cargo bench --bench render
 //! cargo bench --bench render -- --warm-up-time 1 --measurement-time 3   # quicker
-//! cargo bench --bench render -- diagnostics                             # one group
+//! cargo bench --bench render -- scaling                                 # one group
 //! ```
 
 use std::hint::black_box;
 
-use criterion::{criterion_group, criterion_main, BatchSize, BenchmarkId, Criterion, Throughput};
-use gitlab_runner_chart::{Chart, Error, Release, RenderOptions, Renderer, UserValues};
+use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
+use gitlab_runner_chart::{Chart, Release, RenderOptions, Renderer, UserValues};
 
 const SEED: &str = include_str!("../values/seed.yaml");
-const REGISTRATION_FLAGS: &str = include_str!("../tests/golden/21-registration-flags/values.yaml");
-
-/// How many `runners.podLabels` and `runners.env` entries the large values file adds.
-const LARGE_ENTRIES: usize = 500;
-
-/// `tests/golden/21-registration-flags/values.yaml` with [`LARGE_ENTRIES`] more pod labels and
-/// environment variables.
-fn large_values_yaml() -> String {
-    let mut labels = String::from("  podLabels:\n");
-    let mut env = String::from("  env:\n");
-    for i in 0..LARGE_ENTRIES {
-        labels.push_str(&format!("    example.com/label-{i}: \"value-{i}\"\n"));
-        env.push_str(&format!("    VARIABLE_{i}: \"value {i}, with spaces\"\n"));
-    }
-    assert!(
-        REGISTRATION_FLAGS.contains("\n  podLabels:\n")
-            && REGISTRATION_FLAGS.contains("\n  env:\n")
-    );
-    REGISTRATION_FLAGS
-        .replacen("  podLabels:\n", &labels, 1)
-        .replacen("  env:\n", &env, 1)
-}
-
-/// 100 `--set` expressions of various shapes: nested keys, escaped dots, list indices, lists,
-/// typed and untyped values, several assignments in one expression.
-fn set_expressions() -> Vec<String> {
-    (0..100)
-        .map(|i| match i % 5 {
-            0 => format!("runners.podLabels.label-{i}=value-{i}"),
-            1 => format!("runners.nodeSelector.example\\.com/zone-{i}=zone-{i},concurrent={i}"),
-            2 => format!(
-                "envVars[{}].name=VAR_{i},envVars[{}].value=true",
-                i / 5,
-                i / 5
-            ),
-            3 => format!("runners.imagePullSecrets={{registry-{i},other-{i}}}"),
-            _ => format!("runners.env.VARIABLE_{i}=a\\,b\\,c {i},rbac.create=false"),
-        })
-        .collect()
-}
+/// Values that reach every template: RBAC, S3 cache, HPA, job pods, registration flags.
+const FULL: &str = include_str!("../tests/golden/21-registration-flags/values.yaml");
 
 fn values_from(name: &str, yaml: &str) -> UserValues {
     let mut values = UserValues::new();
@@ -65,8 +35,17 @@ fn options() -> RenderOptions {
     RenderOptions::new(Release::new("ci", "gitlab").expect("valid release"))
 }
 
+/// The whole pipeline: values text to output text.
+fn pipeline(renderer: &Renderer, yaml: &str, options: &RenderOptions) -> String {
+    let values = values_from("values.yaml", yaml);
+    renderer
+        .render(&values, options)
+        .expect("renders")
+        .to_string()
+}
+
 fn compile(c: &mut Criterion) {
-    c.bench_function("compile: Renderer::new(Chart::builtin())", |b| {
+    c.bench_function("compile", |b| {
         b.iter(|| Renderer::new(black_box(Chart::builtin())).expect("chart compiles"))
     });
 }
@@ -74,141 +53,109 @@ fn compile(c: &mut Criterion) {
 fn render(c: &mut Criterion) {
     let renderer = Renderer::new(Chart::builtin()).expect("chart compiles");
     let options = options();
-    let defaults = UserValues::new();
-    let seed = values_from("seed.yaml", SEED);
-    let large_yaml = large_values_yaml();
-    let large = values_from("large.yaml", &large_yaml);
-
-    // The large file really reaches the manifests.
-    let rendered = renderer
-        .render(&large, &options)
-        .expect("renders")
-        .to_string();
-    let last = LARGE_ENTRIES - 1;
-    assert!(rendered.contains(&format!("example.com/label-{last}")));
-    assert!(rendered.contains(&format!("VARIABLE_{last}")));
-
-    c.bench_function("render: defaults", |b| {
-        b.iter(|| renderer.render(black_box(&defaults), black_box(&options)))
-    });
-    c.bench_function("render: values/seed.yaml", |b| {
-        b.iter(|| renderer.render(black_box(&seed), black_box(&options)))
-    });
-    c.bench_function(
-        "render: large values (21-registration-flags + 500 labels + 500 env)",
-        |b| b.iter(|| renderer.render(black_box(&large), black_box(&options))),
-    );
+    let mut group = c.benchmark_group("render");
+    for (id, yaml) in [("default", ""), ("seed", SEED), ("full", FULL)] {
+        let (merged, warnings) = renderer
+            .checked_values(&values_from("values.yaml", yaml), &options)
+            .expect("valid values");
+        let render = || {
+            renderer
+                .render_checked(black_box(&merged), warnings.clone(), black_box(&options))
+                .expect("renders")
+                .to_string()
+        };
+        group.throughput(Throughput::Bytes(render().len() as u64));
+        group.bench_function(id, |b| b.iter(render));
+    }
+    group.finish();
 }
 
-fn values(c: &mut Criterion) {
-    let large_yaml = large_values_yaml();
-    c.bench_function("values: add_yaml of the large values file", |b| {
-        b.iter(|| values_from("large.yaml", black_box(&large_yaml)))
-    });
-
-    let base = values_from("seed.yaml", SEED);
-    let exprs = set_expressions();
-    c.bench_function(
-        "values: 100 --set expressions + UserValues::merged (seed)",
-        |b| {
-            b.iter_batched(
-                || base.clone(),
-                |mut values| {
-                    for expr in &exprs {
-                        values.set(black_box(expr)).expect("valid expression");
-                    }
-                    values.merged().expect("merges")
-                },
-                BatchSize::SmallInput,
-            )
-        },
-    );
-}
-
-fn output(c: &mut Criterion) {
+fn pipeline_seed(c: &mut Criterion) {
     let renderer = Renderer::new(Chart::builtin()).expect("chart compiles");
     let options = options();
-    let seed = renderer
-        .render(&values_from("seed.yaml", SEED), &options)
-        .expect("renders");
-    let large = renderer
-        .render(&values_from("large.yaml", &large_values_yaml()), &options)
-        .expect("renders");
-    c.bench_function("output: Manifests::to_string (seed)", |b| {
-        b.iter(|| black_box(&seed).to_string())
+    let mut group = c.benchmark_group("pipeline");
+    group.throughput(Throughput::Bytes(
+        pipeline(&renderer, SEED, &options).len() as u64
+    ));
+    group.bench_function("seed", |b| {
+        b.iter(|| pipeline(&renderer, black_box(SEED), &options))
     });
-    c.bench_function("output: Manifests::to_string (large)", |b| {
-        b.iter(|| black_box(&large).to_string())
-    });
+    group.finish();
 }
 
-/// A values file (seed values) with `n` unknown keys, one a line: half of them under `runners`,
-/// half at the top level.
-fn unknown_keys_yaml(n: usize) -> String {
-    let mut runners = String::from("runners:\n");
-    let mut top = String::new();
-    for i in 0..n {
-        if i % 2 == 0 {
-            runners.push_str(&format!("  unknownRunnerKey{i}: {i}\n"));
-        } else {
-            top.push_str(&format!("unknownTopLevelKey{i}: {i}\n"));
-        }
-    }
-    assert!(SEED.contains("\nrunners:\n"));
-    format!(
-        "{}{top}",
-        SEED.replacen("\nrunners:\n", &format!("\n{runners}"), 1)
-    )
-}
+/// The fields of the scaling benchmarks, and how `n` entries of each are written.
+const FIELDS: &[&str] = &["hostAliases", "podLabels", "envVars", "runnersEnv"];
 
-/// The whole path of a values file with `n` problems: load, merge, check, and the report
-/// formatted, strict (errors) and not (warnings, then rendered). Time per key should not grow
-/// with `n`.
-fn diagnostics(c: &mut Criterion) {
-    let renderer = Renderer::new(Chart::builtin()).expect("chart compiles");
-    let strict = options();
-    let lenient = options().with_strict(false);
-    let mut strict_group = c.benchmark_group("diagnostics/unknown_keys");
-    strict_group.sample_size(10);
-    let mut cases = Vec::new();
-    for n in [100, 1_000, 10_000] {
-        let yaml = unknown_keys_yaml(n);
-        // Every key is reported.
-        let (count, text) = report(&renderer, &yaml, &strict);
-        assert_eq!(count, n);
-        let last = (n - 1) / 2 * 2;
-        assert!(text.contains(&format!("unknown key `unknownRunnerKey{last}`")));
-        assert_eq!(report(&renderer, &yaml, &lenient).0, n);
-        strict_group.throughput(Throughput::Elements(n as u64));
-        strict_group.bench_with_input(BenchmarkId::from_parameter(n), &yaml, |b, yaml| {
-            b.iter(|| report(&renderer, black_box(yaml), &strict))
-        });
-        cases.push((n, yaml));
-    }
-    strict_group.finish();
-    let mut lenient_group = c.benchmark_group("diagnostics/unknown_keys_as_warnings");
-    lenient_group.sample_size(10);
-    for (n, yaml) in &cases {
-        lenient_group.throughput(Throughput::Elements(*n as u64));
-        lenient_group.bench_with_input(BenchmarkId::from_parameter(n), yaml, |b, yaml| {
-            b.iter(|| report(&renderer, black_box(yaml), &lenient))
-        });
-    }
-    lenient_group.finish();
-}
-
-/// Loads `yaml`, renders it, and formats the problems: how many, and the report.
-fn report(renderer: &Renderer, yaml: &str, options: &RenderOptions) -> (usize, String) {
-    let values = values_from("values.yaml", yaml);
-    match renderer.render(&values, options) {
-        Err(Error::Invalid(diagnostics)) => (diagnostics.len(), diagnostics.to_string()),
-        Ok(manifests) => (
-            manifests.warnings().len(),
-            gitlab_runner_chart::diagnostic::render_all(manifests.warnings()),
+/// The seed values with `n` entries of `field` added, and a string the output then holds (the
+/// last entry reached the manifests).
+fn scaled_values(field: &str, n: usize) -> (String, String) {
+    let last = n - 1;
+    let entries = |line: &dyn Fn(usize) -> String| (0..n).map(line).collect::<String>();
+    // (what the generated entries go after in the seed, the entries, the marker)
+    let (after, added, marker) = match field {
+        // the seed has one entry: the generated ones follow it
+        "hostAliases" => (
+            "hostAliases: \n",
+            entries(&|i| {
+                format!(
+                    "  - ip: \"10.{}.{}.{}\"\n    hostnames:\n      - \"host-{i}.example.com\"\n",
+                    i / 65536,
+                    i / 256 % 256,
+                    i % 256
+                )
+            }),
+            format!("host-{last}.example.com"),
         ),
-        Err(e) => panic!("{e}"),
+        "podLabels" => (
+            "\npodLabels: {}\n",
+            entries(&|i| format!("  example.com/label-{i}: \"value-{i}\"\n")),
+            format!("example.com/label-{last}"),
+        ),
+        "envVars" => (
+            "tolerations: []\n",
+            entries(&|i| {
+                format!("  - name: VARIABLE_{i}\n    value: \"value {i}, with spaces\"\n")
+            }),
+            format!("VARIABLE_{last}"),
+        ),
+        "runnersEnv" => (
+            "\nrunners:\n",
+            entries(&|i| format!("    VARIABLE_{i}: \"value {i}, with spaces\"\n")),
+            format!("VARIABLE_{last}="),
+        ),
+        other => panic!("no such field {other}"),
+    };
+    let replacement = match field {
+        "podLabels" => format!("\npodLabels:\n{added}"),
+        "envVars" => format!("{after}envVars:\n{added}"),
+        "runnersEnv" => format!("{after}  env:\n{added}"),
+        _ => format!("{after}{added}"),
+    };
+    assert!(SEED.contains(after), "the seed values have {after:?}");
+    (SEED.replacen(after, &replacement, 1), marker)
+}
+
+fn scaling(c: &mut Criterion) {
+    let renderer = Renderer::new(Chart::builtin()).expect("chart compiles");
+    let options = options();
+    for field in FIELDS {
+        let mut group = c.benchmark_group(format!("scaling/{field}"));
+        group.sample_size(10);
+        for n in [10, 100, 1_000, 10_000] {
+            let (yaml, marker) = scaled_values(field, n);
+            let output = pipeline(&renderer, &yaml, &options);
+            assert!(
+                output.contains(&marker),
+                "{field}/{n}: {marker} not rendered"
+            );
+            group.throughput(Throughput::Bytes(output.len() as u64));
+            group.bench_with_input(BenchmarkId::from_parameter(n), &yaml, |b, yaml| {
+                b.iter(|| pipeline(&renderer, black_box(yaml), &options))
+            });
+        }
+        group.finish();
     }
 }
 
-criterion_group!(benches, compile, render, values, output, diagnostics);
+criterion_group!(benches, compile, render, pipeline_seed, scaling);
 criterion_main!(benches);

@@ -15,6 +15,10 @@ use crate::values::{self, ValuesError};
 mod builtin {
     pub const CHART_YAML: &str = include_str!("../chart/Chart.yaml");
     pub const VALUES_YAML: &str = include_str!("../values/values.yaml");
+    /// The values schema, as checked in: what [`crate::schema::values_schema`] generates from
+    /// the typed model (`tests/schema.rs` checks that they are the same), embedded so that a
+    /// process does not generate it at start.
+    pub const SCHEMA_JSON: &str = include_str!("../chart/values.schema.json");
     /// Every file of `chart/templates/`, by name (a test checks that the list is complete).
     pub const TEMPLATES: &[(&str, &str)] = &[
         (
@@ -300,7 +304,10 @@ impl Chart {
             templates,
         )
         .expect("the builtin chart is valid (checked by tests)")
-        .with_schema(Some(crate::schema::values_schema()))
+        .with_schema(Some(
+            serde_json::from_str(builtin::SCHEMA_JSON)
+                .expect("chart/values.schema.json is valid JSON (checked by tests)"),
+        ))
         .with_rules(ChartRules::Seed)
     }
 

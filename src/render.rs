@@ -93,8 +93,18 @@ pub struct Renderer {
     chart: Chart,
     env: Environment<'static>,
     checker: Option<Checker>,
-    /// Templates that produce manifests (not `_` helpers), sorted by name.
-    manifest_templates: Vec<String>,
+    /// Templates that produce manifests (not `_` helpers), sorted by name, and whether each
+    /// reads `Rendered` (the text of the others).
+    manifest_templates: Vec<ManifestTemplate>,
+}
+
+/// A template that produces manifests.
+#[derive(Debug)]
+struct ManifestTemplate {
+    /// Its file name, e.g. `deployment.yaml`.
+    name: String,
+    /// It reads `Rendered`: it is rendered after the templates that do not.
+    reads_rendered: bool,
 }
 
 impl std::fmt::Debug for Renderer {
@@ -117,9 +127,22 @@ impl Renderer {
                     name: name.clone(),
                     message: TemplateError::from(e).to_string(),
                 })?;
-            if !name.starts_with('_') {
-                manifest_templates.push(name.clone());
+        }
+        for (name, _) in chart.templates() {
+            if name.starts_with('_') {
+                continue;
             }
+            let reads_rendered = env
+                .get_template(name)
+                .map(|t| t.undeclared_variables(false).contains(RENDERED))
+                .map_err(|e| ChartError::Template {
+                    name: name.clone(),
+                    message: TemplateError::from(e).to_string(),
+                })?;
+            manifest_templates.push(ManifestTemplate {
+                name: name.clone(),
+                reads_rendered,
+            });
         }
         let checker = match chart.schema() {
             Some(schema) => Some(Checker::new(schema.clone(), chart.rules()).map_err(
@@ -225,33 +248,95 @@ impl Renderer {
     /// Renders every template and returns the objects in Helm's install order.
     pub fn render(&self, values: &UserValues, options: &RenderOptions) -> Result<Manifests, Error> {
         let (merged, warnings) = self.checked_values(values, options)?;
+        // a value that is a Go template and failed: shown at its line in the values file
+        self.render_checked(&merged, warnings, options)
+            .map_err(|e| match e {
+                Error::Template(error) => template_error(values, error),
+                other => other,
+            })
+    }
+
+    /// Renders every template from values already coalesced and checked by
+    /// [`Renderer::checked_values`] (their warnings are passed through to the result): the
+    /// second half of [`Renderer::render`], for callers that render the same values for
+    /// several releases or Kubernetes versions, and for the benchmarks of rendering alone.
+    /// Values that did not come from `checked_values` are rendered as they are, unchecked.
+    ///
+    /// ```
+    /// use gitlab_runner_chart::{Chart, RenderOptions, Renderer, UserValues};
+    /// let renderer = Renderer::new(Chart::builtin())?;
+    /// let options = RenderOptions::default();
+    /// let (merged, warnings) = renderer.checked_values(&UserValues::new(), &options)?;
+    /// let manifests = renderer.render_checked(&merged, warnings, &options)?;
+    /// assert_eq!(manifests, renderer.render(&UserValues::new(), &options)?);
+    /// # Ok::<(), gitlab_runner_chart::Error>(())
+    /// ```
+    pub fn render_checked(
+        &self,
+        merged: &serde_yaml::Mapping,
+        warnings: Vec<Diagnostic>,
+        options: &RenderOptions,
+    ) -> Result<Manifests, Error> {
         let chart_name = &self.chart.metadata().name;
         let base_path = format!("{chart_name}/templates");
         let base = context! {
-            Values => Value::from(Serde(&merged)),
+            Values => Value::from(Serde(merged)),
             Release => Value::from(Serde(&options.release)),
             Chart => Value::from(Serde(self.chart.metadata())),
             Capabilities => Value::from(Serde(Capabilities::new(options.kube_version, &options.api_versions))),
         };
+        // Templates that read `Rendered` come second, with the text of the others.
+        let mut texts: Vec<Option<String>> = vec![None; self.manifest_templates.len()];
+        let mut rendered = None;
+        for second in [false, true] {
+            for (i, manifest) in self.manifest_templates.iter().enumerate() {
+                if manifest.reads_rendered != second {
+                    continue;
+                }
+                let template = TemplateView {
+                    name: format!("{base_path}/{}", manifest.name),
+                    base_path: base_path.clone(),
+                };
+                let mut ctx =
+                    context! { Template => Value::from(Serde(&template)), ..base.clone() };
+                if second {
+                    // the text of every template of the first pass, built once
+                    let rendered = rendered.get_or_insert_with(|| {
+                        let texts = self.manifest_templates.iter().zip(&texts);
+                        Value::from(
+                            texts
+                                .filter_map(|(m, text)| Some((m.name.clone(), text.clone()?)))
+                                .collect::<std::collections::BTreeMap<String, String>>(),
+                        )
+                    });
+                    ctx = context! { Rendered => rendered.clone(), ..ctx };
+                }
+                let text = self
+                    .env
+                    .get_template(&manifest.name)
+                    .and_then(|t| t.render(ctx))
+                    .map_err(TemplateError::from)?;
+                texts[i] = Some(text);
+            }
+        }
         let mut manifests = Vec::new();
-        for name in &self.manifest_templates {
-            let source = format!("{base_path}/{name}");
-            let template = TemplateView {
-                name: source.clone(),
-                base_path: base_path.clone(),
-            };
-            let ctx = context! { Template => Value::from(Serde(&template)), ..base.clone() };
-            let text = self
-                .env
-                .get_template(name)
-                .and_then(|t| t.render(ctx))
-                .map_err(|e| template_error(values, TemplateError::from(e)))?;
-            manifests.extend(split_documents(&source, &text)?);
+        for (manifest, text) in self.manifest_templates.iter().zip(&texts) {
+            let source = format!("{base_path}/{}", manifest.name);
+            manifests.extend(split_documents(
+                &source,
+                text.as_deref().unwrap_or_default(),
+            )?);
         }
         sort_by_install_order(&mut manifests);
         Ok(Manifests::new(manifests, warnings))
     }
 }
+
+/// The variable through which a template reads the output of the chart's other manifest
+/// templates, by file name: `Rendered["configmap.yaml"]` (for a checksum annotation, without
+/// rendering that template a second time). Templates that read it are rendered after those
+/// that do not, and do not see each other's text.
+const RENDERED: &str = "Rendered";
 
 /// A failed render as the error to report: a value that is a Go template and failed
 /// becomes a diagnostic at its line and column inside the user's values file.

@@ -14,8 +14,10 @@
 //!   [`crate::context`]).
 //!
 //! Helm's `include` of a named template is a minijinja macro (`{% import "_helpers.tpl" as h %}`)
-//! and `include` of a whole template file for a checksum is
-//! `{% set text %}{% include "configmap.yaml" %}{% endset %}{{ text | sha256sum }}`.
+//! and the text of a whole template file for a checksum is `Rendered["configmap.yaml"]` (the
+//! renderer gives it, rendered once: see `Renderer::render_checked`), e.g.
+//! `{{ Rendered["configmap.yaml"] | sha256sum }}`; `{% include "configmap.yaml" %}` would
+//! render it a second time.
 
 pub mod block;
 pub mod encoding;

@@ -1,6 +1,7 @@
 //! Rendered manifests: splitting template output into documents ([`split_documents`]), Helm's install
 //! order ([`sort_by_install_order`]) and the output stream ([`Manifests`]'s `Display`).
 
+mod fast;
 mod order;
 mod split;
 

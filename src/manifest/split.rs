@@ -5,8 +5,13 @@ use serde_yaml::Value;
 use super::{Manifest, ManifestError};
 
 /// Splits rendered text at `---` lines into documents, drops the empty ones (whitespace and
-/// comments only) and parses each of the others to check that it is YAML and a Kubernetes
-/// object (`apiVersion`, `kind` and `metadata.name` are strings).
+/// comments only) and checks each of the others: it is YAML and a Kubernetes object
+/// (`apiVersion`, `kind` and `metadata.name` are strings).
+///
+/// The check does not build a YAML tree when it need not: a line scanner
+/// (`manifest::fast`, private) reads the block YAML templates write and, when it is sure the
+/// document is valid, gives its kind and name; anything it is not sure of is parsed by the full
+/// YAML parser, whose result and error messages are then the answer, as before.
 ///
 /// ```
 /// use gitlab_runner_chart::manifest::split_documents;
@@ -68,6 +73,18 @@ fn identify(
     document: usize,
     content: &str,
 ) -> Result<(String, String), ManifestError> {
+    match super::fast::identify(content) {
+        Some((kind, name)) => Ok((kind.to_string(), name.to_string())),
+        None => identify_by_parsing(source, document, content),
+    }
+}
+
+/// [`identify`] by the full YAML parser.
+fn identify_by_parsing(
+    source: &str,
+    document: usize,
+    content: &str,
+) -> Result<(String, String), ManifestError> {
     let value: Value = serde_yaml::from_str(content).map_err(|e| ManifestError::InvalidYaml {
         source_name: source.to_string(),
         document,
@@ -122,6 +139,140 @@ mod tests {
         let docs = split_documents("s", &text).unwrap();
         assert_eq!(docs.len(), 1);
         assert!(docs[0].content().ends_with("    ---\n    echo"));
+    }
+
+    /// The documents of every golden render (first chart and shell chart).
+    fn golden_documents() -> Vec<String> {
+        let mut docs = Vec::new();
+        for dir in ["tests/golden", "tests/golden-shell"] {
+            let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(dir);
+            let mut cases: Vec<_> = std::fs::read_dir(&root).unwrap().flatten().collect();
+            cases.sort_by_key(|e| e.path());
+            for case in cases {
+                let Ok(text) = std::fs::read_to_string(case.path().join("expected.yaml")) else {
+                    continue;
+                };
+                for raw in separate(&text) {
+                    let content = trim_document(raw);
+                    let body = content
+                        .split_once('\n')
+                        .filter(|(first, _)| first.starts_with("# Source:"))
+                        .map_or(content, |(_, body)| body);
+                    if !body.trim().is_empty() {
+                        docs.push(body.to_string());
+                    }
+                }
+            }
+        }
+        assert!(docs.len() > 50, "golden renders found: {}", docs.len());
+        docs
+    }
+
+    /// The scanner and the parser agree: where the scanner is sure, the parser says the same.
+    fn agree(content: &str) -> bool {
+        let full = identify_by_parsing("t.yaml", 1, content);
+        match super::super::fast::identify(content) {
+            Some((kind, name)) => {
+                assert_eq!(
+                    full,
+                    Ok((kind.to_string(), name.to_string())),
+                    "the scanner accepted:\n{content}"
+                );
+                true
+            }
+            None => false,
+        }
+    }
+
+    #[test]
+    fn the_scanner_reads_every_golden_document_as_the_parser_does() {
+        let docs = golden_documents();
+        let fast = docs.iter().filter(|d| agree(d)).count();
+        // the scanner is an optimisation: most documents must take it
+        assert!(
+            fast * 10 >= docs.len() * 9,
+            "{fast} of {} documents",
+            docs.len()
+        );
+    }
+
+    #[test]
+    fn the_scanner_never_accepts_what_the_parser_refuses() {
+        // Every golden document, mutated line by line: indentation moved, characters
+        // dropped or added, lines repeated. Where the scanner is sure, the parser agrees.
+        let docs = golden_documents();
+        let inserts = [
+            ":", ": ", " #", "- ", "\"", "'", "|", "[", "{", "&a ", "*a", "\t", "\\", "?",
+        ];
+        let mut checked = 0;
+        let mut refused = 0;
+        for (d, doc) in docs.iter().enumerate() {
+            let lines: Vec<&str> = doc.lines().collect();
+            for (i, line) in lines.iter().enumerate() {
+                if (i + d) % 17 != 0 {
+                    continue; // one line in 17, different ones per document
+                }
+                let seed = i * 31 + d * 7;
+                let at = if line.is_empty() {
+                    0
+                } else {
+                    seed % line.len()
+                };
+                let at = (0..=at)
+                    .rev()
+                    .find(|&p| line.is_char_boundary(p))
+                    .unwrap_or(0);
+                let mutated = [
+                    format!(" {line}"),
+                    line.strip_prefix(' ').unwrap_or(line).to_string(),
+                    format!("  {line}"),
+                    format!("{}{}", &line[..at], inserts[seed % inserts.len()]),
+                    format!(
+                        "{}{}{}",
+                        &line[..at],
+                        inserts[(seed / 3) % inserts.len()],
+                        &line[at..]
+                    ),
+                    format!("{line}\n{line}"),
+                    line.trim_start().to_string(),
+                ];
+                for m in mutated {
+                    let mut copy = lines.clone();
+                    copy[i] = &m;
+                    let text = copy.join("\n");
+                    checked += 1;
+                    if identify_by_parsing("t.yaml", 1, &text).is_err() {
+                        refused += 1;
+                        assert!(!agree(&text), "accepted an invalid document:\n{text}");
+                    } else {
+                        agree(&text);
+                    }
+                }
+            }
+        }
+        assert!(
+            checked > 1000 && refused > 100,
+            "{checked} mutations, {refused} invalid"
+        );
+    }
+
+    #[test]
+    fn the_scanner_leaves_doubtful_documents_to_the_parser() {
+        let doubtful = [
+            "apiVersion: v1\nkind: 1\nmetadata:\n  name: a",
+            "apiVersion: v1\nkind: true\nmetadata:\n  name: a",
+            "apiVersion: v1\nkind: X\nmetadata:\n  name: a\n  name: b",
+            "apiVersion: v1\nkind: X\nmetadata:\n  name: \"a\\u00e9\"",
+            "apiVersion: v1\nkind: X\nmetadata:\n  name: a\n   b",
+            "apiVersion: v1\nkind: X\nmetadata:\n  name: a\ndata:\n  k: |\n      x\n    y",
+            "apiVersion: v1\nkind: X\nmetadata:\n  name: \"\u{e9}\"",
+            "apiVersion: v1\nkind: X\nmetadata: &m\n  name: a",
+            "apiVersion: v1\nkind: X\nmetadata:\n  name: a\n\"name\": b\nname: c",
+        ];
+        for doc in doubtful {
+            assert_eq!(super::super::fast::identify(doc), None, "{doc}");
+        }
+        assert_eq!(super::super::fast::identify(CM), Some(("ConfigMap", "a")));
     }
 
     #[test]

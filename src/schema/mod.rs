@@ -15,7 +15,9 @@ pub(crate) mod yaml11;
 
 use schemars::generate::SchemaSettings;
 
-/// The JSON Schema (draft 2020-12) of the chart's values, generated from [`model::ChartValues`].
+/// The JSON Schema (draft 2020-12) of the chart's values, generated from [`model::ChartValues`]
+/// (with schemars, at the first call). [`crate::Chart::builtin`] does not call it: it embeds the
+/// checked-in `chart/values.schema.json`, which the tests keep equal to this.
 ///
 /// ```
 /// let schema = gitlab_runner_chart::schema::values_schema();
@@ -41,4 +43,15 @@ pub fn values_schema_json() -> String {
     let mut text = serde_json::to_string_pretty(&values_schema()).expect("a JSON value serializes");
     text.push('\n');
     text
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn the_builtin_chart_embeds_the_generated_schema() {
+        assert_eq!(
+            crate::Chart::builtin().schema(),
+            Some(&super::values_schema())
+        );
+    }
 }
