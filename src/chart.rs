@@ -248,9 +248,9 @@ impl Chart {
     /// `values.schema.json`.
     ///
     /// ```
-    /// use gitlab_runner_chart::{Chart, RenderOptions, Renderer, UserValues};
+    /// use gitlab_runner_chart::{Chart, RenderOptions, Renderer, Values};
     /// let renderer = Renderer::new(Chart::shell())?;
-    /// let mut values = UserValues::new();
+    /// let mut values = Values::new();
     /// values.add_yaml("v.yaml", "gitlabUrl: https://gitlab.example.com/\nrunnerToken: glrt-abc\n")?;
     /// let manifests = renderer.render(&values, &RenderOptions::default())?;
     /// assert_eq!(manifests.kinds(), ["Secret", "Deployment"]);
@@ -276,7 +276,7 @@ impl Chart {
 
     /// Loads a chart directory: `Chart.yaml`, `values.yaml` (optional), `values.schema.json`
     /// (optional: values are checked against it, as Helm does) and every file of `templates/`.
-    pub fn from_dir(dir: impl AsRef<Path>) -> Result<Chart, ChartError> {
+    pub fn from_dir(dir: impl AsRef<Path>) -> Result<Chart, crate::Error> {
         let dir = dir.as_ref();
         let read = |path: PathBuf| {
             std::fs::read_to_string(&path).map_err(|source| ChartError::Io { path, source })
@@ -324,25 +324,56 @@ impl Chart {
         )
     }
 
+    /// The same chart without its values schema: values are not checked, as with Helm's
+    /// `--skip-schema-validation` (the chart's other rules are not checked either).
+    ///
+    /// ```
+    /// use gitlab_runner_chart::{Chart, RenderOptions, Renderer, Values};
+    /// let mut values = Values::new();
+    /// values.set("concurrent=-1")?;
+    /// let options = RenderOptions::default();
+    /// assert!(Renderer::new(Chart::builtin())?.render(&values, &options).is_err());
+    /// let unchecked = Renderer::new(Chart::builtin().without_schema())?;
+    /// assert!(unchecked.render(&values, &options)?.to_string().contains("concurrent = -1"));
+    /// # Ok::<(), gitlab_runner_chart::Error>(())
+    /// ```
+    pub fn without_schema(self) -> Chart {
+        self.with_schema(None).with_rules(ChartRules::None)
+    }
+
+    /// The chart's values schema (`values.schema.json`) as pretty-printed JSON, if it has one:
+    /// what the values are checked against.
+    ///
+    /// ```
+    /// use gitlab_runner_chart::Chart;
+    /// let schema = Chart::builtin().values_schema_json().unwrap();
+    /// assert!(schema.contains("\"concurrent\""));
+    /// assert_eq!(Chart::builtin().without_schema().values_schema_json(), None);
+    /// ```
+    pub fn values_schema_json(&self) -> Option<String> {
+        let schema = self.schema.as_ref()?;
+        Some(serde_json::to_string_pretty(schema).expect("a JSON value prints as JSON"))
+    }
+
     /// The same chart with another values schema (`None`: values are not checked).
-    pub fn with_schema(mut self, schema: Option<serde_json::Value>) -> Chart {
+    pub(crate) fn with_schema(mut self, schema: Option<serde_json::Value>) -> Chart {
         self.schema = schema;
         self
     }
 
     /// The same chart with other rules beyond its schema.
-    pub fn with_rules(mut self, rules: ChartRules) -> Chart {
+    pub(crate) fn with_rules(mut self, rules: ChartRules) -> Chart {
         self.rules = rules;
         self
     }
 
     /// The chart's rules beyond its schema ([`ChartRules::None`] for a chart directory).
-    pub fn rules(&self) -> ChartRules {
+    pub(crate) fn rules(&self) -> ChartRules {
         self.rules
     }
 
     /// The JSON Schema the values are checked against, if the chart has one.
-    pub fn schema(&self) -> Option<&serde_json::Value> {
+    pub(crate) fn schema(&self) -> Option<&serde_json::Value> {
         self.schema.as_ref()
     }
 
@@ -352,7 +383,7 @@ impl Chart {
         chart_yaml: &str,
         values_yaml: &str,
         templates: impl IntoIterator<Item = (String, String)>,
-    ) -> Result<Chart, ChartError> {
+    ) -> Result<Chart, crate::Error> {
         let metadata: ChartMetadata =
             serde_yaml::from_str(chart_yaml).map_err(|e| ChartError::Metadata {
                 file: chart_file.to_string(),
@@ -362,7 +393,8 @@ impl Chart {
             return Err(ChartError::Metadata {
                 file: chart_file.to_string(),
                 message: "`name` and `version` must not be empty".to_string(),
-            });
+            }
+            .into());
         }
         let default_values = values::load::parse_values("chart values.yaml", values_yaml)
             .map_err(ChartError::DefaultValues)?;

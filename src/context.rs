@@ -67,7 +67,7 @@ impl Release {
     /// assert!(Release::new("CI", "gitlab").is_err());
     /// assert!(Release::new("ci", "my_ns").is_err());
     /// ```
-    pub fn new(name: &str, namespace: &str) -> Result<Release, ReleaseError> {
+    pub fn new(name: &str, namespace: &str) -> Result<Release, crate::Error> {
         check_release_name(name)?;
         check_namespace(namespace)?;
         Ok(Release {
@@ -168,7 +168,7 @@ impl Default for KubeVersion {
 }
 
 impl FromStr for KubeVersion {
-    type Err = ReleaseError;
+    type Err = crate::Error;
 
     /// Parses `1.30`, `1.30.2` or `v1.30.2`.
     ///
@@ -177,24 +177,31 @@ impl FromStr for KubeVersion {
     /// assert_eq!("v1.20".parse::<KubeVersion>().unwrap(), KubeVersion::new(1, 20, 0));
     /// assert!("1".parse::<KubeVersion>().is_err());
     /// ```
-    fn from_str(s: &str) -> Result<KubeVersion, ReleaseError> {
-        let fail = || ReleaseError::KubeVersion(s.to_string());
-        let digits = s.strip_prefix('v').unwrap_or(s);
-        let parts: Vec<&str> = digits.split('.').collect();
-        if !(2..=3).contains(&parts.len()) {
-            return Err(fail());
-        }
-        let number = |p: &str| -> Result<u32, ReleaseError> {
-            if p.is_empty() || !p.bytes().all(|b| b.is_ascii_digit()) || p.len() > 6 {
-                return Err(fail());
-            }
-            p.parse().map_err(|_| fail())
-        };
-        let major = number(parts[0])?;
-        let minor = number(parts[1])?;
-        let patch = parts.get(2).map(|p| number(p)).transpose()?.unwrap_or(0);
-        Ok(KubeVersion::new(major, minor, patch))
+    fn from_str(s: &str) -> Result<KubeVersion, crate::Error> {
+        parse_kube_version(s).ok_or_else(|| ReleaseError::KubeVersion(s.to_string()).into())
     }
+}
+
+/// `1.30`, `1.30.2` or `v1.30.2` as a version; `None` for anything else.
+fn parse_kube_version(s: &str) -> Option<KubeVersion> {
+    let digits = s.strip_prefix('v').unwrap_or(s);
+    let parts: Vec<&str> = digits.split('.').collect();
+    if !(2..=3).contains(&parts.len()) {
+        return None;
+    }
+    let number = |p: &str| -> Option<u32> {
+        if p.is_empty() || !p.bytes().all(|b| b.is_ascii_digit()) || p.len() > 6 {
+            return None;
+        }
+        p.parse().ok()
+    };
+    let major = number(parts[0])?;
+    let minor = number(parts[1])?;
+    let patch = match parts.get(2) {
+        Some(p) => number(p)?,
+        None => 0,
+    };
+    Some(KubeVersion::new(major, minor, patch))
 }
 
 impl fmt::Display for KubeVersion {

@@ -16,8 +16,8 @@
 //! Build one from a [`SpanIndex`] of the file the value came from:
 //!
 //! ```
-//! use gitlab_runner_chart::diagnostic::Diagnostic;
-//! use gitlab_runner_chart::values::{load::load, path::Path};
+//! use gitlab_runner_chart::__private::diagnostic::Diagnostic;
+//! use gitlab_runner_chart::__private::values::{load::load, path::Path};
 //!
 //! let text = "runners:\n  cache:\n    cacheType: s4\n";
 //! let index = load("values.yaml", text).unwrap().spans;
@@ -279,7 +279,7 @@ impl Snippet {
     /// the length of the line; only the window is copied.
     ///
     /// ```
-    /// use gitlab_runner_chart::diagnostic::Snippet;
+    /// use gitlab_runner_chart::__private::diagnostic::Snippet;
     /// let short = Snippet::new("a: [1, x]", 8, 1);
     /// assert_eq!((short.text.as_str(), short.before, short.carets), ("a: [1, x]", 7, 1));
     /// let line = format!("a: [{}x, {}]", "1, ".repeat(1000), "2, ".repeat(1000));
@@ -443,7 +443,7 @@ pub fn summary(diags: &[Diagnostic]) -> Option<String> {
 /// the first of them.
 ///
 /// ```
-/// use gitlab_runner_chart::diagnostic::{drop_repeated_notes, Diagnostic};
+/// use gitlab_runner_chart::__private::diagnostic::{drop_repeated_notes, Diagnostic};
 /// let mut diags = vec![
 ///     Diagnostic::error("a.x", "unknown key `x`").with_note("the keys of `a`: b, c"),
 ///     Diagnostic::error("a.y", "unknown key `y`").with_note("the keys of `a`: b, c"),
@@ -463,7 +463,7 @@ pub fn drop_repeated_notes(diags: &mut [Diagnostic]) {
 /// line and a line break. Empty when there are none.
 ///
 /// ```
-/// use gitlab_runner_chart::diagnostic::{render_all, Diagnostic};
+/// use gitlab_runner_chart::__private::diagnostic::{render_all, Diagnostic};
 /// let report = render_all(&[
 ///     Diagnostic::error("concurrent", "expected a number, found \"ten\""),
 ///     Diagnostic::warning("", "unknown key `foo`"),

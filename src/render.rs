@@ -7,7 +7,7 @@ use crate::context::{Capabilities, TemplateView};
 use crate::diagnostic::{drop_repeated_notes, Diagnostic, Diagnostics, Origin, Severity};
 use crate::manifest::{sort_by_install_order, split_documents, Manifests};
 use crate::schema::check::Checker;
-use crate::values::{merge, UserValues};
+use crate::values::{merge, Values};
 use crate::{Chart, ChartError, Error, KubeVersion, Release, TemplateError};
 
 /// Where and for what a chart is rendered: the release, the target Kubernetes version, and
@@ -53,13 +53,13 @@ impl RenderOptions {
     /// The same options with `Capabilities.APIVersions` set to `api_versions`.
     ///
     /// ```
-    /// use gitlab_runner_chart::{Chart, RenderOptions, Renderer, UserValues};
+    /// use gitlab_runner_chart::{Chart, RenderOptions, Renderer, Values};
     /// let template = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x\ndata:\n  \
     ///     prom: \"{{ 'monitoring.coreos.com/v1' in Capabilities.APIVersions }}\"\n";
     /// let chart = Chart::from_parts("Chart.yaml", "apiVersion: v2\nname: c\nversion: 1.0.0\n", "",
     ///     [("cm.yaml".to_string(), template.to_string())])?;
     /// let renderer = Renderer::new(chart)?;
-    /// let render = |options: &RenderOptions| renderer.render(&UserValues::new(), options);
+    /// let render = |options: &RenderOptions| renderer.render(&Values::new(), options);
     /// let plain = render(&RenderOptions::default())?;
     /// assert!(plain.find("ConfigMap").unwrap().content().ends_with("prom: \"false\""));
     /// let options = RenderOptions::default().with_api_versions(vec!["monitoring.coreos.com/v1".into()]);
@@ -82,9 +82,9 @@ impl RenderOptions {
 /// A chart whose templates are compiled and ready to render.
 ///
 /// ```
-/// use gitlab_runner_chart::{Chart, RenderOptions, Renderer, UserValues};
+/// use gitlab_runner_chart::{Chart, RenderOptions, Renderer, Values};
 /// let renderer = Renderer::new(Chart::builtin())?;
-/// let manifests = renderer.render(&UserValues::new(), &RenderOptions::default())?;
+/// let manifests = renderer.render(&Values::new(), &RenderOptions::default())?;
 /// assert_eq!(manifests.kinds(), ["ConfigMap", "Deployment"]);
 /// assert_eq!(manifests.find("Deployment").unwrap().name(), "release-name-gitlab-runner");
 /// # Ok::<(), gitlab_runner_chart::Error>(())
@@ -108,7 +108,7 @@ impl std::fmt::Debug for Renderer {
 
 impl Renderer {
     /// Compiles every template of `chart`; a syntax error names the template and line.
-    pub fn new(chart: Chart) -> Result<Renderer, ChartError> {
+    pub fn new(chart: Chart) -> Result<Renderer, Error> {
         let mut env = crate::engine::environment();
         let mut manifest_templates = Vec::new();
         for (name, source) in chart.templates() {
@@ -150,10 +150,10 @@ impl Renderer {
     /// the values.
     pub fn checked_values(
         &self,
-        values: &UserValues,
+        values: &Values,
         options: &RenderOptions,
     ) -> Result<(serde_yaml::Mapping, Vec<Diagnostic>), Error> {
-        let user = values.merged()?;
+        let user = values.merged();
         let (mut merged, merge_warnings) = merge::coalesce(
             user,
             self.chart.default_values(),
@@ -217,13 +217,13 @@ impl Renderer {
         sort_diagnostics(&mut diagnostics, values);
         drop_repeated_notes(&mut diagnostics);
         if diagnostics.iter().any(|d| d.severity == Severity::Error) {
-            return Err(Error::Invalid(Diagnostics(diagnostics)));
+            return Err(Diagnostics(diagnostics).into());
         }
         Ok((merged, diagnostics))
     }
 
     /// Renders every template and returns the objects in Helm's install order.
-    pub fn render(&self, values: &UserValues, options: &RenderOptions) -> Result<Manifests, Error> {
+    pub fn render(&self, values: &Values, options: &RenderOptions) -> Result<Manifests, Error> {
         let (merged, warnings) = self.checked_values(values, options)?;
         let chart_name = &self.chart.metadata().name;
         let base_path = format!("{chart_name}/templates");
@@ -255,17 +255,17 @@ impl Renderer {
 
 /// A failed render as the error to report: a value that is a Go template and failed
 /// becomes a diagnostic at its line and column inside the user's values file.
-fn template_error(values: &UserValues, error: TemplateError) -> Error {
+fn template_error(values: &Values, error: TemplateError) -> Error {
     let Some(tpl) = &error.in_value else {
-        return Error::Template(error);
+        return error.into();
     };
     let Ok(path) = crate::values::Path::parse(&tpl.path) else {
-        return Error::Template(error);
+        return error.into();
     };
     let origin = values
         .origin(&path, false)
         .map(|origin| origin_in_value(values, origin, tpl.line, tpl.column));
-    Error::Invalid(Diagnostics(vec![Diagnostic {
+    Error::from(Diagnostics(vec![Diagnostic {
         severity: Severity::Error,
         path: tpl.path.clone(),
         message: format!(
@@ -281,7 +281,7 @@ fn template_error(values: &UserValues, error: TemplateError) -> Error {
 /// The position of `line:column` of a string value in its file: inside a literal block
 /// scalar (`|`) below its header, or on the line of a one-line scalar; otherwise the value's
 /// own position.
-fn origin_in_value(values: &UserValues, origin: Origin, line: usize, column: usize) -> Origin {
+fn origin_in_value(values: &Values, origin: Origin, line: usize, column: usize) -> Origin {
     let Origin::File {
         name,
         line: at,
@@ -326,7 +326,7 @@ fn origin_in_value(values: &UserValues, origin: Origin, line: usize, column: usi
 
 /// Problems in the order a person fixes them: file by file in the order given, line by line,
 /// then `--set` expressions, then chart defaults; by values path where there is no location.
-fn sort_diagnostics(diagnostics: &mut [Diagnostic], values: &UserValues) {
+fn sort_diagnostics(diagnostics: &mut [Diagnostic], values: &Values) {
     let files = values.file_names();
     let rank = |d: &Diagnostic| match &d.origin {
         Some(Origin::File {
@@ -347,7 +347,7 @@ fn sort_diagnostics(diagnostics: &mut [Diagnostic], values: &UserValues) {
 /// Where the problem at `path` comes from: a user source, else the chart defaults; for a path
 /// that is in neither (a missing key), the nearest enclosing value.
 fn origin_of(
-    values: &UserValues,
+    values: &Values,
     defaults: &serde_yaml::Mapping,
     path: &crate::values::Path,
     on_key: bool,

@@ -81,7 +81,7 @@ pub struct MetricProblem {
 /// all before anything is rendered.
 ///
 /// ```
-/// use gitlab_runner_chart::engine::hpa::metric_problems;
+/// use gitlab_runner_chart::__private::engine::hpa::metric_problems;
 /// let metrics: serde_yaml::Value = serde_yaml::from_str(
 ///     "- {type: Pods, pods: {metricName: jobs}}\n- {type: Pods, pods: {metric: {name: j}, target: {type: AverageValue, averageValue: 1}}}",
 /// ).unwrap();

@@ -9,7 +9,7 @@ use super::{Manifest, ManifestError};
 /// object (`apiVersion`, `kind` and `metadata.name` are strings).
 ///
 /// ```
-/// use gitlab_runner_chart::manifest::split_documents;
+/// use gitlab_runner_chart::__private::manifest::split_documents;
 /// let text = "\n---\n# nothing\n---\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\n";
 /// let docs = split_documents("chart/templates/cm.yaml", text).unwrap();
 /// assert_eq!(docs.len(), 1);

@@ -17,7 +17,7 @@ use schemars::generate::SchemaSettings;
 /// The JSON Schema (draft 2020-12) of the chart's values, generated from [`model::ChartValues`].
 ///
 /// ```
-/// let schema = gitlab_runner_chart::schema::values_schema();
+/// let schema = gitlab_runner_chart::__private::schema::values_schema();
 /// assert_eq!(schema["properties"]["concurrent"]["minimum"], 0);
 /// assert_eq!(schema["additionalProperties"], false);
 /// ```

@@ -20,7 +20,7 @@ use schemars::generate::SchemaSettings;
 /// [`model::CurrentValues`].
 ///
 /// ```
-/// let schema = gitlab_runner_chart::schema::current::values_schema();
+/// let schema = gitlab_runner_chart::__private::schema::current::values_schema();
 /// assert_eq!(schema["properties"]["image"]["properties"]["registry"]["type"], serde_json::json!(["string", "null"]));
 /// assert_eq!(schema["additionalProperties"], false);
 /// ```
