@@ -141,7 +141,13 @@ pub enum ChartError {
 }
 
 /// The metadata of `Chart.yaml`, with the field names templates see (`Chart.Name`, ...).
+///
+/// ```
+/// let metadata = gitlab_runner_chart::Chart::current().metadata().clone();
+/// assert_eq!((metadata.name.as_str(), metadata.api_version.as_str()), ("gitlab-runner", "v1"));
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct ChartMetadata {
     /// `apiVersion` of the chart format (`v1` or `v2`).
     #[serde(rename(serialize = "APIVersion", deserialize = "apiVersion"))]
@@ -179,7 +185,16 @@ fn string_or_number<'de, D: serde::Deserializer<'de>>(d: D) -> Result<String, D:
     }
 }
 
-/// A chart: metadata, default values and templates (by file name, sorted).
+/// A chart: metadata, default values and templates (by file name, sorted). Two are embedded:
+/// [`Chart::builtin`] (values of the chart's 2019 schema) and [`Chart::current`] (values of
+/// today's official chart); [`Chart::from_dir`] loads another one.
+///
+/// ```
+/// use gitlab_runner_chart::Chart;
+/// for chart in [Chart::builtin(), Chart::current(), Chart::shell()] {
+///     assert!(chart.template_names().any(|t| t == "deployment.yaml"));
+/// }
+/// ```
 #[derive(Debug, Clone)]
 pub struct Chart {
     metadata: ChartMetadata,
@@ -276,6 +291,19 @@ impl Chart {
 
     /// Loads a chart directory: `Chart.yaml`, `values.yaml` (optional), `values.schema.json`
     /// (optional: values are checked against it, as Helm does) and every file of `templates/`.
+    ///
+    /// ```
+    /// use gitlab_runner_chart::{Chart, ErrorKind};
+    /// let dir = std::env::temp_dir().join(format!("chart-doc-{}", std::process::id()));
+    /// std::fs::create_dir_all(dir.join("templates")).unwrap();
+    /// std::fs::write(dir.join("Chart.yaml"), "apiVersion: v2\nname: mine\nversion: 0.1.0\n").unwrap();
+    /// std::fs::write(dir.join("templates/cm.yaml"), "kind: ConfigMap\n").unwrap();
+    /// let chart = Chart::from_dir(&dir)?;
+    /// assert_eq!(chart.metadata().name, "mine");
+    /// std::fs::remove_dir_all(&dir).unwrap();
+    /// assert_eq!(Chart::from_dir(&dir).unwrap_err().kind(), ErrorKind::Chart);
+    /// # Ok::<(), gitlab_runner_chart::Error>(())
+    /// ```
     pub fn from_dir(dir: impl AsRef<Path>) -> Result<Chart, crate::Error> {
         let dir = dir.as_ref();
         let read = |path: PathBuf| {
@@ -378,6 +406,15 @@ impl Chart {
     }
 
     /// Builds a chart from the text of its files. `chart_file` names `Chart.yaml` in errors.
+    ///
+    /// ```
+    /// use gitlab_runner_chart::Chart;
+    /// let chart = Chart::from_parts("Chart.yaml", "apiVersion: v2\nname: c\nversion: 1.0.0\n",
+    ///     "replicas: 1\n", [("cm.yaml".to_string(), "kind: ConfigMap\n".to_string())])?;
+    /// assert_eq!(chart.metadata().version, "1.0.0");
+    /// assert!(Chart::from_parts("Chart.yaml", "name: c\n", "", []).is_err());
+    /// # Ok::<(), gitlab_runner_chart::Error>(())
+    /// ```
     pub fn from_parts(
         chart_file: &str,
         chart_yaml: &str,
@@ -411,11 +448,20 @@ impl Chart {
     }
 
     /// The `Chart.yaml` metadata.
+    ///
+    /// ```
+    /// assert_eq!(gitlab_runner_chart::Chart::shell().metadata().name, "gitlab-runner-shell");
+    /// ```
     pub fn metadata(&self) -> &ChartMetadata {
         &self.metadata
     }
 
     /// The chart's default values (`values.yaml`).
+    ///
+    /// ```
+    /// use gitlab_runner_chart::{yaml, Chart};
+    /// assert_eq!(Chart::builtin().default_values()["concurrent"], yaml::Value::from(10));
+    /// ```
     pub fn default_values(&self) -> &serde_yaml::Mapping {
         &self.default_values
     }
@@ -432,11 +478,22 @@ impl Chart {
     }
 
     /// The names of all template files, sorted (helpers start with `_`).
+    ///
+    /// ```
+    /// let chart = gitlab_runner_chart::Chart::builtin();
+    /// assert!(chart.template_names().any(|name| name == "_helpers.tpl"));
+    /// ```
     pub fn template_names(&self) -> impl Iterator<Item = &str> {
         self.templates.iter().map(|(name, _)| name.as_str())
     }
 
     /// All templates as `(file name, source)`, sorted by name.
+    ///
+    /// ```
+    /// let chart = gitlab_runner_chart::Chart::builtin();
+    /// let (name, source) = &chart.templates()[0];
+    /// assert!(name.starts_with('_') && source.contains("define"));
+    /// ```
     pub fn templates(&self) -> &[(String, String)] {
         &self.templates
     }

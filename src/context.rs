@@ -33,8 +33,18 @@ pub enum ReleaseError {
 /// The longest release name Helm accepts (so that generated names fit in 63 characters).
 pub const MAX_RELEASE_NAME_LEN: usize = 53;
 
-/// The release being rendered: `Release.Name`, `Release.Namespace`, ... in templates.
+/// The release being rendered: `Release.Name`, `Release.Namespace`, ... in templates, as
+/// `helm template NAME -n NAMESPACE` gives them.
+///
+/// ```
+/// use gitlab_runner_chart::Release;
+/// let release = Release::new("ci", "gitlab")?;
+/// assert_eq!((release.name.as_str(), release.service.as_str(), release.revision), ("ci", "Helm", 1));
+/// assert_eq!(Release::default().name, "release-name");
+/// # Ok::<(), gitlab_runner_chart::Error>(())
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
 pub struct Release {
     /// `Release.Name`.
     #[serde(rename = "Name")]
@@ -132,6 +142,15 @@ pub fn is_dns1123_label(s: &str) -> bool {
 }
 
 /// A Kubernetes version (`--kube-version`), as `Capabilities.KubeVersion` in templates.
+///
+/// ```
+/// use gitlab_runner_chart::KubeVersion;
+/// let version: KubeVersion = "v1.30.2".parse()?;
+/// assert_eq!(version, KubeVersion::new(1, 30, 2));
+/// assert_eq!(version.to_string(), "v1.30.2");
+/// assert!(version > KubeVersion::new(1, 29, 9));
+/// # Ok::<(), gitlab_runner_chart::Error>(())
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct KubeVersion {
     /// Major version (1).
@@ -144,9 +163,19 @@ pub struct KubeVersion {
 
 impl KubeVersion {
     /// The version rendered for when none is given: a current Kubernetes release.
+    ///
+    /// ```
+    /// use gitlab_runner_chart::{KubeVersion, RenderOptions};
+    /// assert_eq!(RenderOptions::default().kube_version, KubeVersion::DEFAULT);
+    /// ```
     pub const DEFAULT: KubeVersion = KubeVersion::new(1, 35, 0);
 
     /// A version from its parts.
+    ///
+    /// ```
+    /// use gitlab_runner_chart::KubeVersion;
+    /// assert_eq!(KubeVersion::new(1, 20, 0).to_string(), "v1.20.0");
+    /// ```
     pub const fn new(major: u32, minor: u32, patch: u32) -> KubeVersion {
         KubeVersion {
             major,
@@ -156,6 +185,12 @@ impl KubeVersion {
     }
 
     /// True if this version is `major.minor` or later.
+    ///
+    /// ```
+    /// use gitlab_runner_chart::KubeVersion;
+    /// assert!(KubeVersion::new(1, 23, 0).at_least(1, 23));
+    /// assert!(!KubeVersion::new(1, 22, 9).at_least(1, 23));
+    /// ```
     pub fn at_least(&self, major: u32, minor: u32) -> bool {
         (self.major, self.minor) >= (major, minor)
     }

@@ -84,6 +84,9 @@ pub enum ErrorKind {
     Template,
     /// A template produced output that is not a Kubernetes object (a defect of the chart).
     Manifest,
+    /// A rendered object does not fit the type asked for
+    /// ([`Manifest::deserialize`](crate::Manifest::deserialize)).
+    Deserialize,
 }
 
 impl Error {
@@ -102,6 +105,7 @@ impl Error {
             Repr::Invalid(_) => ErrorKind::Invalid,
             Repr::Release(_) => ErrorKind::Release,
             Repr::Template(_) => ErrorKind::Template,
+            Repr::Manifest(ManifestError::Deserialize { .. }) => ErrorKind::Deserialize,
             Repr::Manifest(_) => ErrorKind::Manifest,
         }
     }

@@ -6,23 +6,56 @@
 //! applied, and the templates are rendered into a deterministic stream of Kubernetes manifests,
 //! ready for `kubectl apply -f -`.
 //!
-//! ```
-//! use gitlab_runner_chart::{Chart, Release, RenderOptions, Renderer, UserValues};
+//! # Render the chart in 10 lines
 //!
-//! let renderer = Renderer::new(Chart::builtin())?;
-//! let mut values = UserValues::new();
-//! values.add_yaml("my-values.yaml", "gitlabUrl: https://gitlab.example.com/\nrunnerRegistrationToken: abc\n")?;
-//! values.set("runners.tags=k8s\\,docker")?;
+//! ```
+//! use gitlab_runner_chart::{Chart, Release, RenderOptions, Renderer, Values};
+//!
+//! let mut values = Values::new();
+//! values.add_yaml("my-values.yaml", "gitlabUrl: https://gitlab.example.com/\nrunnerToken: glrt-abc\n")?;
+//! values.set("concurrent=4")?;
 //! let options = RenderOptions::new(Release::new("ci", "gitlab")?);
-//! let manifests = renderer.render(&values, &options)?;
-//! assert_eq!(manifests.kinds(), ["Secret", "ConfigMap", "Deployment"]);
-//! print!("{manifests}"); // ---\n# Source: gitlab-runner/templates/secrets.yaml\n...
+//! let manifests = Renderer::new(Chart::current())?.render(&values, &options)?;
+//! manifests.to_writer(std::io::stdout().lock()).expect("stdout"); // ---\n# Source: gitlab-runner/templates/...
+//! # assert!(manifests.kinds().contains(&"Deployment"));
 //! # Ok::<(), gitlab_runner_chart::Error>(())
 //! ```
 //!
-//! Data flows one way, one module a step:
-//! [`values`] (load, merge, `--set`) → [`context`] (Release, Chart, Capabilities) →
-//! [`engine`] (minijinja with Helm's functions) → [`manifest`] (split, install order, output).
+//! [`Chart::current()`](Chart::current) takes the values of today's official chart (0.86.0);
+//! [`Chart::builtin()`](Chart::builtin) those of the chart's 2019 schema (0.16:
+//! `runnerRegistrationToken`, `runners.image`):
+//!
+//! ```
+//! use gitlab_runner_chart::{Chart, Release, RenderOptions, Renderer, Values};
+//!
+//! let mut values = Values::new();
+//! values.add_yaml("my-values.yaml", "gitlabUrl: https://gitlab.example.com/\nrunnerRegistrationToken: abc\n")?;
+//! values.set("runners.tags=k8s\\,docker")?;
+//! let options = RenderOptions::new(Release::new("ci", "gitlab")?);
+//! let manifests = Renderer::new(Chart::builtin())?.render(&values, &options)?;
+//! assert_eq!(manifests.kinds(), ["Secret", "ConfigMap", "Deployment"]);
+//! print!("{manifests}"); // the same stream as `to_writer`
+//! # Ok::<(), gitlab_runner_chart::Error>(())
+//! ```
+//!
+//! # The API
+//!
+//! - [`Chart`]: an embedded chart or a chart directory; [`Renderer`]: its templates compiled,
+//!   rendered with [`Values`] and [`RenderOptions`] ([`Release`], [`KubeVersion`]).
+//! - [`Manifests`]: the rendered objects in install order, each a [`Manifest`] readable as
+//!   text, as a [`yaml::Value`] or deserialized into your own types (or `k8s-openapi`'s, see
+//!   `examples/embed.rs`).
+//! - [`Error`]: one type for every failure, whose `Display` is the whole report and whose
+//!   [`diagnostics`](Error::diagnostics) are the same problems as [`Diagnostic`]s.
+//! - [`yaml`]: the YAML value types of the signatures, those of `yaml_serde` (the maintained
+//!   fork of `serde_yaml`); [`Values::add_serialize`] takes any `Serialize` value instead.
+//!
+//! Everything else (the YAML loader, `--set` parser, schema checks, template functions) is
+//! private and may change in any release.
+//!
+//! Data flows one way, one module a step: values (load, merge, `--set`) → context (Release,
+//! Chart, Capabilities) → engine (minijinja with Helm's functions) → manifests (split, install
+//! order, output).
 
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]

@@ -11,8 +11,21 @@ use crate::values::{merge, Values};
 use crate::{Chart, ChartError, Error, KubeVersion, Release, TemplateError};
 
 /// Where and for what a chart is rendered: the release, the target Kubernetes version, and
-/// whether unknown keys in the values are errors.
+/// whether unknown keys in the values are errors. Built from [`RenderOptions::new`] (or
+/// `default()`) and a `with_` method for each field.
+///
+/// ```
+/// use gitlab_runner_chart::{KubeVersion, Release, RenderOptions};
+/// let options = RenderOptions::new(Release::new("ci", "gitlab")?)
+///     .with_kube_version("1.30".parse()?)
+///     .with_api_versions(vec!["monitoring.coreos.com/v1".into()])
+///     .with_strict(false);
+/// assert_eq!(options.kube_version, KubeVersion::new(1, 30, 0));
+/// assert_eq!(options.release.namespace, "gitlab");
+/// # Ok::<(), gitlab_runner_chart::Error>(())
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct RenderOptions {
     /// `Release.Name`, `Release.Namespace`, ...
     pub release: Release,
@@ -27,6 +40,7 @@ pub struct RenderOptions {
 }
 
 impl Default for RenderOptions {
+    /// The options of `helm template` without flags: release `release-name` in `default`.
     fn default() -> RenderOptions {
         RenderOptions::new(Release::default())
     }
@@ -34,7 +48,14 @@ impl Default for RenderOptions {
 
 impl RenderOptions {
     /// Options for `release`, the default Kubernetes version ([`KubeVersion::DEFAULT`]),
-    /// strict about unknown keys.
+    /// strict about unknown keys, no API versions.
+    ///
+    /// ```
+    /// use gitlab_runner_chart::{KubeVersion, Release, RenderOptions};
+    /// let options = RenderOptions::new(Release::new("ci", "gitlab")?);
+    /// assert_eq!((options.kube_version, options.strict), (KubeVersion::DEFAULT, true));
+    /// # Ok::<(), gitlab_runner_chart::Error>(())
+    /// ```
     pub fn new(release: Release) -> RenderOptions {
         RenderOptions {
             release,
@@ -44,7 +65,27 @@ impl RenderOptions {
         }
     }
 
-    /// The same options for another Kubernetes version.
+    /// The same options for another release.
+    ///
+    /// ```
+    /// use gitlab_runner_chart::{Release, RenderOptions};
+    /// let options = RenderOptions::default().with_release(Release::new("ci", "gitlab")?);
+    /// assert_eq!(options.release.name, "ci");
+    /// # Ok::<(), gitlab_runner_chart::Error>(())
+    /// ```
+    pub fn with_release(mut self, release: Release) -> RenderOptions {
+        self.release = release;
+        self
+    }
+
+    /// The same options for another Kubernetes version (`Capabilities.KubeVersion`: it selects
+    /// API versions, e.g. of the HPA).
+    ///
+    /// ```
+    /// use gitlab_runner_chart::{KubeVersion, RenderOptions};
+    /// let options = RenderOptions::default().with_kube_version(KubeVersion::new(1, 20, 0));
+    /// assert!(!options.kube_version.at_least(1, 23));
+    /// ```
     pub fn with_kube_version(mut self, kube_version: KubeVersion) -> RenderOptions {
         self.kube_version = kube_version;
         self
@@ -73,6 +114,17 @@ impl RenderOptions {
 
     /// The same options, with unknown keys as errors (`true`) or as warnings (`false`, for
     /// values files shared with other tools).
+    ///
+    /// ```
+    /// use gitlab_runner_chart::{Chart, RenderOptions, Renderer, Values};
+    /// let mut values = Values::new();
+    /// values.set("myOwnKey=1")?;
+    /// let renderer = Renderer::new(Chart::builtin())?;
+    /// assert!(renderer.render(&values, &RenderOptions::default()).is_err());
+    /// let lenient = RenderOptions::default().with_strict(false);
+    /// assert_eq!(renderer.render(&values, &lenient)?.warnings().len(), 1);
+    /// # Ok::<(), gitlab_runner_chart::Error>(())
+    /// ```
     pub fn with_strict(mut self, strict: bool) -> RenderOptions {
         self.strict = strict;
         self
@@ -107,7 +159,18 @@ impl std::fmt::Debug for Renderer {
 }
 
 impl Renderer {
-    /// Compiles every template of `chart`; a syntax error names the template and line.
+    /// Compiles every template of `chart`; a syntax error is an error of kind
+    /// [`Chart`](crate::ErrorKind::Chart) naming the template and line.
+    ///
+    /// ```
+    /// use gitlab_runner_chart::{Chart, ErrorKind, Renderer};
+    /// let renderer = Renderer::new(Chart::current())?;
+    /// assert_eq!(renderer.chart().metadata().name, "gitlab-runner");
+    /// let broken = Chart::from_parts("Chart.yaml", "apiVersion: v2\nname: c\nversion: 1.0.0\n", "",
+    ///     [("cm.yaml".to_string(), "{{ if }}".to_string())])?;
+    /// assert_eq!(Renderer::new(broken).unwrap_err().kind(), ErrorKind::Chart);
+    /// # Ok::<(), gitlab_runner_chart::Error>(())
+    /// ```
     pub fn new(chart: Chart) -> Result<Renderer, Error> {
         let mut env = crate::engine::environment();
         let mut manifest_templates = Vec::new();
@@ -139,15 +202,34 @@ impl Renderer {
     }
 
     /// The chart being rendered.
+    ///
+    /// ```
+    /// use gitlab_runner_chart::{Chart, Renderer};
+    /// let renderer = Renderer::new(Chart::shell())?;
+    /// assert_eq!(renderer.chart().metadata().name, "gitlab-runner-shell");
+    /// # Ok::<(), gitlab_runner_chart::Error>(())
+    /// ```
     pub fn chart(&self) -> &Chart {
         &self.chart
     }
 
     /// The values templates see: the user's values coalesced over the chart defaults, and
-    /// checked against the chart's schema. Problems are returned all at once
-    /// ([`Error::Invalid`]); warnings (unknown keys when not strict, the merge warnings of a map
+    /// checked against the chart's schema. Problems are returned all at once (an error of
+    /// kind [`Invalid`](crate::ErrorKind::Invalid)); warnings (unknown keys when not strict, the merge warnings of a map
     /// meeting a value that is not one, unless the schema refuses that value anyway) come with
     /// the values.
+    ///
+    /// ```
+    /// use gitlab_runner_chart::{yaml, Chart, RenderOptions, Renderer, Values};
+    /// let mut values = Values::new();
+    /// values.set("concurrent=4")?;
+    /// let renderer = Renderer::new(Chart::builtin())?;
+    /// let (merged, warnings) = renderer.checked_values(&values, &RenderOptions::default())?;
+    /// assert_eq!(merged["concurrent"], yaml::Value::from(4));
+    /// assert!(merged.contains_key("rbac")); // a chart default
+    /// assert!(warnings.is_empty());
+    /// # Ok::<(), gitlab_runner_chart::Error>(())
+    /// ```
     pub fn checked_values(
         &self,
         values: &Values,
@@ -222,7 +304,23 @@ impl Renderer {
         Ok((merged, diagnostics))
     }
 
-    /// Renders every template and returns the objects in Helm's install order.
+    /// Renders every template and returns the objects in Helm's install order. Values the
+    /// chart refuses are an error of kind [`Invalid`](crate::ErrorKind::Invalid) with every
+    /// problem at once.
+    ///
+    /// ```
+    /// use gitlab_runner_chart::{Chart, ErrorKind, RenderOptions, Renderer, Values};
+    /// let renderer = Renderer::new(Chart::current())?;
+    /// let mut values = Values::new();
+    /// values.add_yaml("values.yaml", "gitlabUrl: https://gitlab.example.com/\nrunnerToken: glrt-x\n")?;
+    /// let manifests = renderer.render(&values, &RenderOptions::default())?;
+    /// assert!(manifests.kinds().contains(&"Deployment"));
+    /// values.add_yaml("typo.yaml", "concurent: 4\n")?;
+    /// let error = renderer.render(&values, &RenderOptions::default()).unwrap_err();
+    /// assert_eq!(error.kind(), ErrorKind::Invalid);
+    /// assert_eq!(error.diagnostics()[0].path, "concurent");
+    /// # Ok::<(), gitlab_runner_chart::Error>(())
+    /// ```
     pub fn render(&self, values: &Values, options: &RenderOptions) -> Result<Manifests, Error> {
         let (merged, warnings) = self.checked_values(values, options)?;
         let chart_name = &self.chart.metadata().name;
