@@ -1,5 +1,5 @@
 # Everyday commands. `make ci` is what CI runs (.ci/run).
-.PHONY: test lint fmt golden bench doc ci
+.PHONY: test lint fmt golden golden-review bench doc ci
 
 test:            ## the README's test command
 	cargo test
@@ -12,7 +12,11 @@ fmt:
 	cargo fmt --all
 
 golden:          ## rewrite the golden files after an intended change, then review `git diff tests/`
-	UPDATE_GOLDEN=1 cargo test --test golden --test bad --test schema
+	INSTA_UPDATE=always cargo test --test golden
+	UPDATE_GOLDEN=1 cargo test --test bad --test schema
+
+golden-review:   ## review each changed golden render (tests/snapshots) one by one; needs `cargo install cargo-insta`
+	cargo insta test --review --test golden
 
 bench:           ## criterion benchmarks (benches/render.rs)
 	cargo bench --bench render

@@ -90,7 +90,96 @@ mod current {
     pub const VALUES_YAML: &str = include_str!("../chart/current/values.yaml");
     /// Every file of `chart/current/templates/`, by name (a test checks that the list is
     /// complete).
-    pub const TEMPLATES: &[(&str, &str)] = &[];
+    pub const TEMPLATES: &[(&str, &str)] = &[
+        (
+            "_check-live.sh",
+            include_str!("../chart/current/templates/_check-live.sh"),
+        ),
+        (
+            "_config-template.toml",
+            include_str!("../chart/current/templates/_config-template.toml"),
+        ),
+        (
+            "_entrypoint.sh",
+            include_str!("../chart/current/templates/_entrypoint.sh"),
+        ),
+        (
+            "_helpers.tpl",
+            include_str!("../chart/current/templates/_helpers.tpl"),
+        ),
+        (
+            "_register-the-runner.sh",
+            include_str!("../chart/current/templates/_register-the-runner.sh"),
+        ),
+        (
+            "_set-session-server-address.sh",
+            include_str!("../chart/current/templates/_set-session-server-address.sh"),
+        ),
+        (
+            "_set-session-server-port.sh",
+            include_str!("../chart/current/templates/_set-session-server-port.sh"),
+        ),
+        (
+            "configmap.yaml",
+            include_str!("../chart/current/templates/configmap.yaml"),
+        ),
+        (
+            "deployment.yaml",
+            include_str!("../chart/current/templates/deployment.yaml"),
+        ),
+        (
+            "extra-manifests.yaml",
+            include_str!("../chart/current/templates/extra-manifests.yaml"),
+        ),
+        (
+            "hpa.yaml",
+            include_str!("../chart/current/templates/hpa.yaml"),
+        ),
+        (
+            "ingress-session-server.yaml",
+            include_str!("../chart/current/templates/ingress-session-server.yaml"),
+        ),
+        (
+            "podmonitor.yaml",
+            include_str!("../chart/current/templates/podmonitor.yaml"),
+        ),
+        (
+            "role-binding-session-server.yaml",
+            include_str!("../chart/current/templates/role-binding-session-server.yaml"),
+        ),
+        (
+            "role-binding.yaml",
+            include_str!("../chart/current/templates/role-binding.yaml"),
+        ),
+        (
+            "role-session-server.yaml",
+            include_str!("../chart/current/templates/role-session-server.yaml"),
+        ),
+        (
+            "role.yaml",
+            include_str!("../chart/current/templates/role.yaml"),
+        ),
+        (
+            "secrets.yaml",
+            include_str!("../chart/current/templates/secrets.yaml"),
+        ),
+        (
+            "service-account.yaml",
+            include_str!("../chart/current/templates/service-account.yaml"),
+        ),
+        (
+            "service-session-server.yaml",
+            include_str!("../chart/current/templates/service-session-server.yaml"),
+        ),
+        (
+            "service.yaml",
+            include_str!("../chart/current/templates/service.yaml"),
+        ),
+        (
+            "servicemonitor.yaml",
+            include_str!("../chart/current/templates/servicemonitor.yaml"),
+        ),
+    ];
 }
 
 /// The rules of an embedded chart that its values schema cannot say (names after truncation,
@@ -568,6 +657,38 @@ mod tests {
         let from_dir =
             Chart::from_dir(Path::new(env!("CARGO_MANIFEST_DIR")).join("chart")).unwrap();
         assert_eq!(from_dir.templates(), builtin.templates());
+    }
+
+    #[test]
+    fn current_template_list_matches_its_chart_directory() {
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("chart/current/templates");
+        let mut on_disk: Vec<String> = std::fs::read_dir(dir)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        on_disk.sort();
+        let chart = Chart::current();
+        let embedded: Vec<&str> = chart.template_names().collect();
+        assert_eq!(embedded, on_disk);
+    }
+
+    #[test]
+    fn from_dir_loads_the_same_chart_as_current() {
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("chart/current");
+        let loaded = Chart::from_dir(dir).unwrap();
+        let current = Chart::current();
+        assert_eq!(loaded.metadata(), current.metadata());
+        assert_eq!(loaded.metadata().version, "0.86.0");
+        assert_eq!(loaded.default_values(), current.default_values());
+        assert_eq!(loaded.templates(), current.templates());
+        // the same templates, but none of the first chart's
+        let builtin = Chart::builtin();
+        for (name, source) in current.templates() {
+            assert!(
+                !builtin.templates().iter().any(|(_, s)| s == source),
+                "the builtin chart contains the current chart's {name}"
+            );
+        }
     }
 
     #[test]

@@ -246,6 +246,39 @@ impl fmt::Display for KubeVersion {
     }
 }
 
+/// The template test `kubeAtLeast`: is the Kubernetes version rendered for `minimum` or later?
+///
+/// ```jinja
+/// {% if Capabilities.KubeVersion is kubeAtLeast("1.23") %}autoscaling/v2{% endif %}
+/// ```
+///
+/// The tested value is `Capabilities.KubeVersion` (its `Version`) or a version text such as
+/// `"v1.30.2"`; `minimum` is `MAJOR.MINOR[.PATCH]`. Both are read as [`KubeVersion`]s and
+/// compared as numbers (major, minor, patch). This is the one version question charts ask
+/// (Helm charts write it `semverCompare ">=1.23-0" .Capabilities.KubeVersion.GitVersion`);
+/// anything that is not such a version is a template error, not `false`.
+pub(crate) fn kube_at_least(
+    version: &minijinja::Value,
+    minimum: &str,
+) -> Result<bool, minijinja::Error> {
+    let invalid = |what: &str, text: &str| {
+        minijinja::Error::new(
+            minijinja::ErrorKind::InvalidOperation,
+            format!("kubeAtLeast: {what} {text:?} is not a Kubernetes version (MAJOR.MINOR or MAJOR.MINOR.PATCH, e.g. 1.23)"),
+        )
+    };
+    let field = match version.kind() {
+        minijinja::value::ValueKind::Map => version.get_attr("Version")?,
+        _ => version.clone(),
+    };
+    let text = field.as_str().unwrap_or_default();
+    let version: KubeVersion = text.parse().map_err(|_| invalid("the version", text))?;
+    let minimum: KubeVersion = minimum
+        .parse()
+        .map_err(|_| invalid("the minimum", minimum))?;
+    Ok(version >= minimum)
+}
+
 /// `Capabilities.KubeVersion` as templates see it.
 #[derive(Debug, Clone, Serialize)]
 pub(crate) struct KubeVersionView {
@@ -337,6 +370,31 @@ mod tests {
             assert!(bad.parse::<KubeVersion>().is_err(), "{bad:?}");
         }
         assert!(KubeVersion::new(1, 23, 0).at_least(1, 23));
+        assert!(KubeVersion::new(1, 9, 0) < KubeVersion::new(1, 10, 0));
+        assert!(KubeVersion::new(1, 23, 1) > KubeVersion::new(1, 23, 0));
         assert!(!KubeVersion::new(1, 22, 9).at_least(1, 23));
+    }
+
+    #[test]
+    fn kube_at_least_compares_versions_as_numbers() {
+        let view = |v: &str| {
+            let caps = Capabilities::new(v.parse().unwrap(), &[]);
+            minijinja::Value::from(minijinja::value::Serde(&caps))
+                .get_attr("KubeVersion")
+                .unwrap()
+        };
+        assert!(kube_at_least(&view("1.23"), "1.23").unwrap());
+        assert!(kube_at_least(&view("1.100"), "1.23").unwrap());
+        assert!(!kube_at_least(&view("1.22.9"), "1.23").unwrap());
+        assert!(!kube_at_least(&view("1.9"), "1.10").unwrap());
+        assert!(kube_at_least(&minijinja::Value::from("v1.30.2"), "1.30.2").unwrap());
+        assert!(!kube_at_least(&minijinja::Value::from("v1.30.1"), "1.30.2").unwrap());
+        let err = kube_at_least(&view("1.23"), ">=1.23-0").unwrap_err();
+        assert!(
+            err.to_string()
+                .contains("\">=1.23-0\" is not a Kubernetes version"),
+            "{err}"
+        );
+        assert!(kube_at_least(&minijinja::Value::from(5), "1.23").is_err());
     }
 }

@@ -2,7 +2,10 @@
 //!
 //! A [`Diagnostic`] says what is wrong at a values path, and where the offending key or value
 //! came from ([`Origin`]): a line of a values file, a `--set` expression, or the chart's
-//! defaults. Its `Display` is rustc's layout, without colors:
+//! defaults. It is drawn by [`annotate-snippets`](https://docs.rs/annotate-snippets) (the
+//! crate rustc and cargo draw theirs with): its `Display` is rustc's layout, without colors,
+//! and [`Diagnostic::render`] draws it with rustc's colors for a terminal
+//! ([`ReportStyle::Colored`]):
 //!
 //! ```text
 //! error: runners.cache.cacheType: expected one of "s3", "gcs", found "s4"
@@ -10,8 +13,15 @@
 //!    |
 //! 12 |     cacheType: s4
 //!    |                ^^
+//!    |
 //!    = help: did you mean `s3`?
 //! ```
+//!
+//! What is quoted is drawn so that a terminal shows it and obeys none of it: control
+//! characters as their Unicode pictures (`␛`), tabs as 4 spaces, carets under the right
+//! characters whatever their width (`漢字`, `😀`), and of a long line (a minified JSON values
+//! file is one line) a window around the carets, with `...` where the line goes on. Secrets are
+//! masked (`***`) by whoever builds the [`Origin`], before they get here.
 //!
 //! Build one from a [`SpanIndex`] of the file the value came from:
 //!
@@ -31,6 +41,7 @@
 //!   |
 //! 3 |     cacheType: s4
 //!   |                ^^
+//!   |
 //!   = help: did you mean `s3`?");
 //! ```
 //!
@@ -39,6 +50,8 @@
 //! shows one.
 
 use std::fmt;
+
+use annotate_snippets::{AnnotationKind, Group, Level, Origin as SnippetOrigin, Renderer, Snippet};
 
 use crate::values::path::{Path, Segment};
 use crate::values::spans::{Span, SpanIndex};
@@ -84,7 +97,7 @@ impl fmt::Display for Severity {
 /// ```
 /// use gitlab_runner_chart::{Origin, Values};
 /// let mut values = Values::new();
-/// let error = values.add_yaml("values.yaml", "a: [1\n").unwrap_err();
+/// let error = values.add_yaml("values.yaml", "a: 1\na: 2\n").unwrap_err();
 /// let Some(Origin::File { name, line, .. }) = &error.diagnostics()[0].origin else { panic!() };
 /// assert_eq!((name.as_str(), *line), ("values.yaml", 2));
 /// ```
@@ -106,7 +119,7 @@ pub enum Origin {
         line_text: std::sync::Arc<str>,
     },
     /// A `--set`/`--set-string` expression (already secret-masked by the caller), with the
-    /// 1-based column.
+    /// 1-based column: drawn as line 1 of a file named by the flag (`--> --set:1:14`).
     Set {
         /// `--set`, `--set-string`, ...
         flag: String,
@@ -143,10 +156,9 @@ impl Origin {
     /// The origin of a `--set` expression: `column` (1-based) and `width` in characters.
     ///
     /// ```
-    /// use gitlab_runner_chart::Diagnostic;
-    /// use gitlab_runner_chart::Origin;
+    /// use gitlab_runner_chart::{Diagnostic, Origin};
     /// let d = Diagnostic::error("a", "bad").with_origin(Origin::set("--set", "a=1", 3, 1));
-    /// assert!(d.to_string().ends_with("--> --set\n   | a=1\n   |   ^"), "{d}");
+    /// assert!(d.to_string().contains("a=1"), "{d}");
     /// ```
     pub fn set(
         flag: impl Into<String>,
@@ -169,8 +181,8 @@ impl Origin {
 /// use gitlab_runner_chart::Diagnostic;
 /// let d = Diagnostic::error("runners.cache.cacheType", "expected \"s3\" or \"gcs\"")
 ///     .with_help("did you mean `s3`?");
-/// assert_eq!(d.to_string(),
-///     "error: runners.cache.cacheType: expected \"s3\" or \"gcs\"\n   = help: did you mean `s3`?");
+/// assert!(d.to_string().starts_with("error: runners.cache.cacheType: expected \"s3\" or \"gcs\""));
+/// assert!(d.to_string().contains("help: did you mean `s3`?"));
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
@@ -259,7 +271,7 @@ impl Diagnostic {
     /// ```
     /// use gitlab_runner_chart::{Diagnostic, Origin};
     /// let d = Diagnostic::error("a", "bad").with_origin(Origin::ChartDefault);
-    /// assert!(d.to_string().ends_with("--> (chart default)"));
+    /// assert!(d.to_string().contains("(chart default)"), "{d}");
     /// ```
     pub fn with_origin(mut self, origin: Origin) -> Self {
         self.origin = Some(origin);
@@ -307,118 +319,48 @@ impl Diagnostic {
     }
 }
 
-/// The width of a character on a terminal: 0 for combining marks, 2 for wide East Asian
-/// characters and most emoji, 1 otherwise; a tab is shown as 4 spaces. (An approximation of
-/// Unicode's East Asian Width, enough to keep carets under the right characters.)
-fn char_width(c: char) -> usize {
-    match c {
-        '\t' => 4,
-        '\u{0300}'..='\u{036f}' | '\u{200b}'..='\u{200f}' | '\u{fe00}'..='\u{fe0f}' => 0,
-        '\u{1100}'..='\u{115f}'
-        | '\u{2e80}'..='\u{303e}'
-        | '\u{3041}'..='\u{33ff}'
-        | '\u{3400}'..='\u{4dbf}'
-        | '\u{4e00}'..='\u{9fff}'
-        | '\u{a000}'..='\u{a4cf}'
-        | '\u{ac00}'..='\u{d7a3}'
-        | '\u{f900}'..='\u{faff}'
-        | '\u{fe30}'..='\u{fe4f}'
-        | '\u{ff00}'..='\u{ff60}'
-        | '\u{ffe0}'..='\u{ffe6}'
-        | '\u{1f300}'..='\u{1f64f}'
-        | '\u{1f900}'..='\u{1f9ff}'
-        | '\u{20000}'..='\u{3fffd}' => 2,
-        _ => 1,
-    }
+/// How a report is drawn: plain text, or with the colors of rustc for a terminal.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[non_exhaustive]
+pub enum ReportStyle {
+    /// No escape codes: for a pipe, a file, a CI log, or `NO_COLOR`.
+    #[default]
+    Plain,
+    /// rustc's colors (a bold red `error`, a bold yellow `warning`, blue gutters, carets in
+    /// the color of their diagnostic): for a terminal.
+    Colored,
 }
 
-/// The most characters of a line (or of a `--set` expression) a diagnostic shows: of a longer
-/// one, a window around the column, with `…` where the line goes on. (A minified 4 MB JSON
-/// values file is one line.)
-pub const SNIPPET_CHARS: usize = 100;
-
-/// How many characters a window shows before the column, when the line is long enough.
-const CONTEXT_BEFORE: usize = 40;
-
-/// What a diagnostic shows of a line: at most [`SNIPPET_CHARS`] characters of it around a
-/// column (tabs as 4 spaces), and where the carets go.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Snippet {
-    /// The text shown: the line, or a window of it with `…` where it is cut.
-    pub text: String,
-    /// Terminal columns before the first caret.
-    pub before: usize,
-    /// How many carets (at least one).
-    pub carets: usize,
-}
-
-impl Snippet {
-    /// The snippet of `line` for the `width` characters from `column` (1-based, in
-    /// characters; past the end of the line, each missing character counts one). Linear in
-    /// the length of the line; only the window is copied.
-    ///
-    /// ```
-    /// use gitlab_runner_chart::__private::diagnostic::Snippet;
-    /// let short = Snippet::new("a: [1, x]", 8, 1);
-    /// assert_eq!((short.text.as_str(), short.before, short.carets), ("a: [1, x]", 7, 1));
-    /// let line = format!("a: [{}x, {}]", "1, ".repeat(1000), "2, ".repeat(1000));
-    /// let long = Snippet::new(&line, 3005, 1);
-    /// assert_eq!(long.text.chars().count(), 102); // 100 and two `…`
-    /// assert!(long.text.starts_with("… 1, 1, ") && long.text.ends_with(", 2, 2, …"));
-    /// assert_eq!(long.text.chars().nth(long.before), Some('x'));
-    /// ```
-    pub fn new(line: &str, column: usize, width: usize) -> Snippet {
-        let len = line.chars().count();
-        let start = column.saturating_sub(1);
-        let (from, to) = if len <= SNIPPET_CHARS {
-            (0, len)
-        } else {
-            let from = start
-                .saturating_sub(CONTEXT_BEFORE)
-                .min(len - SNIPPET_CHARS);
-            (from, from + SNIPPET_CHARS)
-        };
-        let mut text = String::new();
-        let mut before = 0;
-        if from > 0 {
-            text.push('…');
-            before += 1;
-        }
-        let mut carets = 0;
-        for (i, c) in line.chars().enumerate().skip(from).take(to - from) {
-            match c {
-                '\t' => text.push_str("    "),
-                c => text.push(shown(c)),
-            }
-            if i < start {
-                before += char_width(c);
-            } else if i < start.saturating_add(width) {
-                carets += char_width(c);
-            }
-        }
-        if to < len {
-            text.push('…');
-        }
-        // Past the end of the line (an empty value there), each missing character counts one;
-        // the carets stop at the end of a window.
-        if to == len {
-            before += start.saturating_sub(len);
-            carets += width.saturating_sub(len.saturating_sub(start));
-        }
-        Snippet {
-            text,
-            before,
-            carets: carets.max(1),
+impl ReportStyle {
+    /// The renderer of `annotate-snippets` for this style. 140 columns wide: of a longer line,
+    /// it shows a window around the carets, with `...` where the line goes on.
+    fn renderer(self) -> Renderer {
+        match self {
+            ReportStyle::Plain => Renderer::plain(),
+            ReportStyle::Colored => Renderer::styled(),
         }
     }
 }
 
-/// How a character of a quoted line is shown: a control character (which a terminal would
-/// obey: clear the screen, set the title, ...) as its Unicode control picture (`\x1b` as
-/// `␛`, `\0` as `␀`, DEL as `␡`), as rustc shows them, a C1 control (`\u{9b}`, a terminal's
-/// CSI) as `�`; one column each, like the character it stands for. Any other character as it is.
+/// Of a line longer than this (in characters), only [`WINDOW_MARGIN`] characters either side of
+/// the underlined ones reach the renderer, which shows at most 140 columns of them anyway: a
+/// minified 4 MB JSON values file is one line, and a report on it must not cost a pass over
+/// the whole line for each of its problems.
+const LONG_LINE_CHARS: usize = 2_000;
+
+/// How many characters of a long line are kept either side of the underlined ones: more than
+/// the renderer shows, so that it still marks with `...` where the line goes on.
+const WINDOW_MARGIN: usize = 300;
+
+/// How a character of a quoted line or a message is shown: a control character (which a
+/// terminal would obey: clear the screen, set the title, ...) as its Unicode control picture
+/// (`\x1b` as `␛`, `\0` as `␀`, DEL as `␡`), as rustc shows them, a C1 control (`\u{9b}`, a
+/// terminal's CSI) as `�`; one column each, like the character it stands for. A tab is left
+/// to the renderer (4 spaces), and so is a line break of a message (its next line is indented
+/// under the first). Any other character as it is.
 fn shown(c: char) -> char {
     match c {
+        '\t' | '\n' => c,
         '\0'..='\x1f' => char::from_u32(0x2400 + u32::from(c)).unwrap_or('\u{fffd}'),
         '\x7f' => '\u{2421}',
         '\u{80}'..='\u{9f}' => '\u{fffd}',
@@ -426,39 +368,91 @@ fn shown(c: char) -> char {
     }
 }
 
-/// Writes a snippet line and its caret line (see [`Snippet::new`]).
-fn write_snippet(
-    f: &mut fmt::Formatter<'_>,
-    gutter: &str,
-    label: &str,
-    text: &str,
-    column: usize,
-    width: usize,
-) -> fmt::Result {
-    let snippet = Snippet::new(text, column, width);
-    writeln!(f, "{label:>w$} | {}", snippet.text, w = gutter.len())?;
-    write!(
-        f,
-        "{gutter} | {}{}",
-        " ".repeat(snippet.before),
-        "^".repeat(snippet.carets)
-    )
+/// `text` with every character [`shown`] (a line break of a quoted line shown too).
+fn shown_text(text: &str, keep_line_breaks: bool) -> String {
+    text.chars()
+        .map(|c| match c {
+            '\n' if !keep_line_breaks => '\u{2424}',
+            c => shown(c),
+        })
+        .collect()
 }
 
-impl fmt::Display for Diagnostic {
-    /// rustc's layout, without a final line break.
-    /// The gutter is as wide as the line number (2 for `--set` and the chart defaults).
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}: ", self.severity)?;
-        if !self.path.is_empty() {
-            write!(f, "{}: ", self.path)?;
-        }
-        f.write_str(&self.message)?;
-        let width = match &self.origin {
-            Some(Origin::File { line, .. }) => line.to_string().len(),
-            _ => 2,
+/// What the renderer gets of a quoted line: the text (characters [`shown`], cut to a window
+/// around a long line's underline, padded with spaces when the column is past its end) and the
+/// byte range to underline in it, so that its `-->` line shows `column`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Quoted {
+    /// The text of the line, or of the window.
+    text: String,
+    /// The bytes of `text` to underline (empty: one caret at `start`).
+    span: std::ops::Range<usize>,
+    /// How many characters of the line were cut before the window.
+    cut: usize,
+}
+
+impl Quoted {
+    /// The `width` characters from `column` (1-based, in characters) of `line`. Linear in the
+    /// length of the line; only the window is copied.
+    fn new(line: &str, column: usize, width: usize) -> Quoted {
+        let start = column.saturating_sub(1);
+        let len = line.chars().count();
+        let (cut, end) = if len > LONG_LINE_CHARS {
+            let end = start.saturating_add(width.min(WINDOW_MARGIN));
+            (
+                start.saturating_sub(WINDOW_MARGIN),
+                end.saturating_add(WINDOW_MARGIN),
+            )
+        } else {
+            (0, usize::MAX)
         };
-        let gutter = " ".repeat(width);
+        let mut text = String::new();
+        let mut from = None;
+        let mut to = None;
+        for (i, c) in line.chars().enumerate().skip(cut).take(end - cut) {
+            if i == start {
+                from = Some(text.len());
+            }
+            if i == start.saturating_add(width) {
+                to = Some(text.len());
+            }
+            text.push(match c {
+                '\n' => '\u{2424}',
+                c => shown(c),
+            });
+        }
+        // A column past the end of the line (an empty value there): spaces up to it.
+        let from = from.unwrap_or_else(|| {
+            let shown_chars = len.min(end) - cut.min(len);
+            let missing = start.saturating_sub(cut).saturating_sub(shown_chars);
+            text.extend(std::iter::repeat_n(' ', missing));
+            text.len()
+        });
+        let to = to.unwrap_or(text.len()).max(from);
+        Quoted {
+            text,
+            span: from..to,
+            cut,
+        }
+    }
+}
+
+impl Diagnostic {
+    /// The report of this diagnostic, drawn by `annotate-snippets` in `style`, without a final
+    /// line break. In plain style, the same as its `Display`.
+    pub fn render(&self, style: ReportStyle) -> String {
+        let level = match self.severity {
+            Severity::Error => Level::ERROR,
+            Severity::Warning => Level::WARNING,
+        };
+        let title = if self.path.is_empty() {
+            shown_text(&self.message, true)
+        } else {
+            shown_text(&format!("{}: {}", self.path, self.message), true)
+        };
+        let mut group = Group::with_title(level.primary_title(title));
+        // the `-->` line the renderer writes for a window, and the one it must say
+        let mut header = None;
         match &self.origin {
             Some(Origin::File {
                 name,
@@ -467,8 +461,20 @@ impl fmt::Display for Diagnostic {
                 width,
                 line_text,
             }) => {
-                write!(f, "\n{gutter}--> {name}:{line}:{column}\n{gutter} |\n")?;
-                write_snippet(f, &gutter, &line.to_string(), line_text, *column, *width)?;
+                let quoted = Quoted::new(line_text, *column, *width);
+                let name = shown_text(name, false);
+                if quoted.cut > 0 {
+                    header = Some((
+                        format!("{name}:{line}:{}", column - quoted.cut),
+                        format!("{name}:{line}:{column}"),
+                    ));
+                }
+                group = group.element(
+                    Snippet::source(quoted.text)
+                        .line_start(*line)
+                        .path(name)
+                        .annotation(AnnotationKind::Primary.span(quoted.span)),
+                );
             }
             Some(Origin::Set {
                 flag,
@@ -476,19 +482,47 @@ impl fmt::Display for Diagnostic {
                 column,
                 width,
             }) => {
-                write!(f, "\n{gutter}--> {flag}\n")?;
-                write_snippet(f, &gutter, "", expression, *column, *width)?;
+                let quoted = Quoted::new(expression, *column, *width);
+                let flag = shown_text(flag, false);
+                if quoted.cut > 0 {
+                    header = Some((
+                        format!("{flag}:1:{}", column - quoted.cut),
+                        format!("{flag}:1:{column}"),
+                    ));
+                }
+                group = group.element(
+                    Snippet::source(quoted.text)
+                        .line_start(1)
+                        .path(flag)
+                        .annotation(AnnotationKind::Primary.span(quoted.span)),
+                );
             }
-            Some(Origin::ChartDefault) => write!(f, "\n{gutter}--> (chart default)")?,
+            Some(Origin::ChartDefault) => {
+                group = group.element(SnippetOrigin::path("(chart default)"));
+            }
             None => {}
         }
         for note in &self.notes {
-            write!(f, "\n{gutter} = note: {note}")?;
+            group = group.element(Level::NOTE.message(shown_text(note, true)));
         }
         if let Some(help) = &self.help {
-            write!(f, "\n{gutter} = help: {help}")?;
+            group = group.element(Level::HELP.message(shown_text(help, true)));
         }
-        Ok(())
+        let report = style.renderer().render(&[group]);
+        match header {
+            // The renderer counts the column in the window it got: the `-->` line says the
+            // column in the whole line.
+            Some((drawn, real)) => report.replacen(&drawn, &real, 1),
+            None => report,
+        }
+    }
+}
+
+impl fmt::Display for Diagnostic {
+    /// rustc's layout, without colors and without a
+    /// final line break: [`render`](Diagnostic::render) in [`ReportStyle::Plain`].
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.render(ReportStyle::Plain))
     }
 }
 
@@ -499,20 +533,31 @@ impl fmt::Display for Diagnostic {
 /// - with warnings only: `warning: 1 possible problem in the values` /
 ///   `warning: 2 possible problems in the values`.
 pub fn summary(diags: &[Diagnostic]) -> Option<String> {
+    summary_line(diags).map(|line| line.to_string())
+}
+
+/// The [`summary`] line as a diagnostic with no path, drawn like the others.
+fn summary_line(diags: &[Diagnostic]) -> Option<Diagnostic> {
     let errors = diags.iter().filter(|d| d.is_error()).count();
     let warnings = diags.len() - errors;
     let plural = |n: usize, word: &str| format!("{n} {word}{}", if n == 1 { "" } else { "s" });
     match (errors, warnings) {
         (0, 0) => None,
-        (0, w) => Some(format!(
-            "warning: {} in the values",
-            plural(w, "possible problem")
+        (0, w) => Some(Diagnostic::warning(
+            "",
+            format!("{} in the values", plural(w, "possible problem")),
         )),
-        (e, 0) => Some(format!("error: {} in the values", plural(e, "problem"))),
-        (e, w) => Some(format!(
-            "error: {} in the values, and {}",
-            plural(e, "problem"),
-            plural(w, "warning")
+        (e, 0) => Some(Diagnostic::error(
+            "",
+            format!("{} in the values", plural(e, "problem")),
+        )),
+        (e, w) => Some(Diagnostic::error(
+            "",
+            format!(
+                "{} in the values, and {}",
+                plural(e, "problem"),
+                plural(w, "warning")
+            ),
         )),
     }
 }
@@ -556,20 +601,33 @@ pub fn drop_repeated_notes(diags: &mut [Diagnostic]) {
 /// ");
 /// ```
 pub fn render_all(diags: &[Diagnostic]) -> String {
+    render_all_in(diags, ReportStyle::Plain)
+}
+
+/// [`render_all`] in `style`: with [`ReportStyle::Colored`], the report for a terminal.
+///
+/// ```
+/// use gitlab_runner_chart::__private::diagnostic::{render_all, render_all_in, Diagnostic, ReportStyle};
+/// let diags = [Diagnostic::error("concurrent", "expected a number")];
+/// assert_eq!(render_all_in(&diags, ReportStyle::Plain), render_all(&diags));
+/// let colored = render_all_in(&diags, ReportStyle::Colored);
+/// assert!(colored.contains('\x1b') && colored.contains("expected a number"));
+/// ```
+pub fn render_all_in(diags: &[Diagnostic], style: ReportStyle) -> String {
     let mut out = String::new();
     for diag in diags {
-        out.push_str(&diag.to_string());
+        out.push_str(&diag.render(style));
         out.push_str("\n\n");
     }
-    if let Some(summary) = summary(diags) {
-        out.push_str(&summary);
+    if let Some(summary) = summary_line(diags) {
+        out.push_str(&summary.render(style));
         out.push('\n');
     }
     out
 }
 
-/// All the problems found in the values: an error (for [`crate::Error`]) whose `Display` is the
-/// report of [`render_all`] without its final line break (`format!("{d}\n") == render_all(&d)`).
+/// All the problems found in the values: their `Display` is the report: every diagnostic, each
+/// followed by a blank line, then a summary line (`error: 2 problems in the values`).
 /// Derefs to the slice of diagnostics.
 ///
 /// ```
@@ -581,6 +639,16 @@ pub fn render_all(diags: &[Diagnostic]) -> String {
 pub struct Diagnostics(pub Vec<Diagnostic>);
 
 impl Diagnostics {
+    /// The report in `style`, without its final line break: in
+    /// [`ReportStyle::Plain`], the same as `Display`.
+    pub fn render(&self, style: ReportStyle) -> String {
+        let report = render_all_in(&self.0, style);
+        match report.strip_suffix('\n') {
+            Some(report) => report.to_string(),
+            None => report,
+        }
+    }
+
     /// Wraps a list of diagnostics, in the order given.
     ///
     /// ```
@@ -672,8 +740,7 @@ impl<'a> IntoIterator for &'a Diagnostics {
 
 impl fmt::Display for Diagnostics {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let report = render_all(&self.0);
-        f.write_str(report.strip_suffix('\n').unwrap_or(&report))
+        f.write_str(&self.render(ReportStyle::Plain))
     }
 }
 
@@ -760,20 +827,63 @@ mod tests {
         Path::parse(text).unwrap()
     }
 
+    /// A diagnostic of line 1 of `v.yaml`, `line`, for `width` characters from `column`.
+    fn on_line(line: &str, column: usize, width: usize) -> Diagnostic {
+        Diagnostic::error("a", "bad").with_origin(Origin::File {
+            name: "v.yaml".into(),
+            line: 1,
+            column,
+            width,
+            line_text: line.into(),
+        })
+    }
+
+    /// The `-->` line, the quoted line and the caret line of a diagnostic of line 1 (gutter
+    /// `1 | ` and `  | ` removed).
+    fn drawn(d: &Diagnostic) -> (String, String, String) {
+        let text = d.to_string();
+        let lines: Vec<&str> = text.lines().collect();
+        assert_eq!(lines.len(), 5, "{text}");
+        let quoted = lines[3].strip_prefix("1 | ").expect("the line");
+        let carets = lines[4].strip_prefix("  | ").expect("the carets");
+        (lines[1].to_string(), quoted.to_string(), carets.to_string())
+    }
+
     #[test]
     fn control_characters_of_a_quoted_line_reach_no_terminal() {
         // ESC (clear the screen), OSC ... BEL (set the title), DEL, a C1 CSI, NUL: shown, not
         // obeyed; the carets stay under the same characters
         let line = "a: x\x1b[2J \x1b]0;t\x07\x7f\u{9b}1m\0 y";
-        let snippet = Snippet::new(line, 22, 1);
+        let (_, quoted, carets) = drawn(&on_line(line, 22, 1));
         assert_eq!(
-            snippet.text,
+            quoted,
             "a: x\u{241b}[2J \u{241b}]0;t\u{2407}\u{2421}\u{fffd}1m\u{2400} y"
         );
-        assert!(!snippet.text.chars().any(char::is_control));
-        assert_eq!(snippet.text.chars().nth(snippet.before), Some('y'));
-        let d = Diagnostic::error("a", "bad").with_origin(Origin::set("--set", "a=\x1b[2J", 3, 1));
-        assert!(!d.to_string().contains('\x1b'), "{d}");
+        assert_eq!(carets, format!("{}^", " ".repeat(21)));
+        // in a --set expression, a message, a note, a help and a file name too
+        let d = Diagnostic::error("a", "bad \x1b[31m")
+            .with_origin(Origin::set("--set", "a=\x1b[2J", 3, 1))
+            .with_note("n \x1b]0;t\x07")
+            .with_help("h \u{9b}1m");
+        for style in [ReportStyle::Plain, ReportStyle::Colored] {
+            let text = d.render(style);
+            assert!(
+                !text.contains("\x1b[2J") && !text.contains("\x1b]0"),
+                "{text:?}"
+            );
+            assert!(
+                !text.contains("\x1b[31m") && !text.contains('\u{9b}'),
+                "{text:?}"
+            );
+        }
+        let d = Diagnostic::error("a", "bad").with_origin(Origin::File {
+            name: "v\x1b[2J.yaml".into(),
+            line: 1,
+            column: 1,
+            width: 1,
+            line_text: "a".into(),
+        });
+        assert!(d.to_string().contains("--> v\u{241b}[2J.yaml:1:1"), "{d}");
     }
 
     #[test]
@@ -789,10 +899,54 @@ mod tests {
             width: 2,
             line_text: "    cacheType: s4".into(),
         })
+        .with_note("the cache is optional")
         .with_help("did you mean `s3`?");
         assert_eq!(
             d.to_string(),
-            "error: runners.cache.cacheType: expected one of \"s3\", \"gcs\", found \"s4\"\n  --> values.yaml:12:16\n   |\n12 |     cacheType: s4\n   |                ^^\n   = help: did you mean `s3`?"
+            "\
+error: runners.cache.cacheType: expected one of \"s3\", \"gcs\", found \"s4\"
+  --> values.yaml:12:16
+   |
+12 |     cacheType: s4
+   |                ^^
+   |
+   = note: the cache is optional
+   = help: did you mean `s3`?"
+        );
+    }
+
+    #[test]
+    fn colored_like_rustc() {
+        let d = on_line("a: 1", 4, 1).with_help("h");
+        let colored = d.render(ReportStyle::Colored);
+        // the same text once the escape codes are taken out
+        let plain: String = {
+            let mut out = String::new();
+            let mut chars = colored.chars();
+            while let Some(c) = chars.next() {
+                if c == '\x1b' {
+                    for c in chars.by_ref() {
+                        if c.is_ascii_alphabetic() {
+                            break;
+                        }
+                    }
+                } else {
+                    out.push(c);
+                }
+            }
+            out
+        };
+        assert_eq!(plain, d.to_string());
+        assert_ne!(colored, plain);
+        // `error` and the carets in the error's color, `warning` in another
+        let red = colored.split("error").next().unwrap().to_string();
+        assert!(red.contains('\x1b'), "{colored:?}");
+        assert!(colored.contains(&format!("{red}^")), "{colored:?}");
+        let warning = Diagnostic::warning("a", "odd").render(ReportStyle::Colored);
+        assert!(!warning.starts_with(&red), "{warning:?}");
+        assert_eq!(
+            Diagnostics(vec![d.clone()]).render(ReportStyle::Plain),
+            Diagnostics(vec![d]).to_string()
         );
     }
 
@@ -803,7 +957,7 @@ mod tests {
         let d = d.with_help("remove it");
         assert_eq!(
             d.to_string(),
-            "warning: unknown key `foo`\n   = help: remove it"
+            "warning: unknown key `foo`\n  |\n  = help: remove it"
         );
     }
 
@@ -841,17 +995,23 @@ mod tests {
 
     #[test]
     fn carets_at_least_one_and_past_the_end() {
-        let origin = |column, width| Origin::File {
-            name: "v.yaml".into(),
-            line: 1,
-            column,
-            width,
-            line_text: "key:".into(),
-        };
-        let d = Diagnostic::error("key", "missing").with_origin(origin(5, 0));
-        assert!(d.to_string().ends_with("\n1 | key:\n  |     ^"), "{d}");
-        let d = Diagnostic::error("key", "missing").with_origin(origin(1, 0));
-        assert!(d.to_string().ends_with("\n  | ^"), "{d}");
+        let (header, _, carets) = drawn(&on_line("key:", 5, 0));
+        assert_eq!(
+            (header.as_str(), carets.as_str()),
+            (" --> v.yaml:1:5", "    ^")
+        );
+        let (_, _, carets) = drawn(&on_line("key:", 1, 0));
+        assert_eq!(carets, "^");
+        let (_, _, carets) = drawn(&on_line("key: abc", 6, 0));
+        assert_eq!(carets, "     ^");
+        // further past the end, and wider than the line: the column is kept
+        let (header, _, carets) = drawn(&on_line("key:", 8, 3));
+        assert_eq!(
+            (header.as_str(), carets.as_str()),
+            (" --> v.yaml:1:8", "       ^")
+        );
+        let (_, _, carets) = drawn(&on_line("key: ab", 6, 10));
+        assert_eq!(carets, "     ^^");
     }
 
     #[test]
@@ -876,41 +1036,20 @@ mod tests {
         ));
         assert_eq!(
             d.to_string(),
-            "error: runners.tags: expected a list\n  --> --set\n   | runners.tags=x\n   |              ^"
+            "error: runners.tags: expected a list\n --> --set:1:14\n  |\n1 | runners.tags=x\n  |              ^"
         );
         let d = Diagnostic::error("a", "bad")
             .with_origin(Origin::set("--set-string", "a=\tb", 3, 2))
             .with_help("quote it");
         assert_eq!(
             d.to_string(),
-            "error: a: bad\n  --> --set-string\n   | a=    b\n   |   ^^^^^\n   = help: quote it"
+            "error: a: bad\n --> --set-string:1:3\n  |\n1 | a=    b\n  |   ^^^^^\n  |\n  = help: quote it"
         );
     }
 
-    /// A line, the diagnostic's snippet and caret lines for a column and width on it.
-    fn shown(line: &str, column: usize, width: usize) -> (String, String) {
-        let d = Diagnostic::error("a", "bad").with_origin(Origin::File {
-            name: "v.yaml".into(),
-            line: 1,
-            column,
-            width,
-            line_text: line.into(),
-        });
-        let text = d.to_string();
-        let lines: Vec<&str> = text.lines().collect();
-        assert_eq!(lines.len(), 5, "{text}");
-        assert_eq!(lines[1], format!(" --> v.yaml:1:{column}"));
-        let snippet = lines[3].strip_prefix("1 | ").expect("the line").to_string();
-        let carets = lines[4]
-            .strip_prefix("  | ")
-            .expect("the carets")
-            .to_string();
-        (snippet, carets)
-    }
-
-    #[test]
-    fn a_long_line_is_shown_as_a_window_around_the_column() {
-        // 1,000,000 characters: `k0: 1, k1: 1, ...` with a `BAD` in the middle
+    /// A line of about a million characters, `k0: 1, k1: 1, ...` with a `BAD` at its middle
+    /// (the column returned).
+    fn million_characters() -> (String, usize) {
         let mut line = String::from("{");
         let mut i = 0;
         while line.len() < 500_000 {
@@ -924,57 +1063,67 @@ mod tests {
             i += 1;
         }
         line.push('}');
-        let (snippet, carets) = shown(&line, column, 3);
-        assert_eq!(snippet.chars().count(), SNIPPET_CHARS + 2, "{snippet}");
-        assert!(
-            snippet.starts_with('…') && snippet.ends_with('…'),
-            "{snippet}"
-        );
-        assert_eq!(carets, format!("{}^^^", " ".repeat(CONTEXT_BEFORE + 1)));
-        assert_eq!(&snippet[snippet.find("BAD").unwrap()..][..6], "BAD: x");
-        assert_eq!(snippet.find("BAD").unwrap(), "…".len() + CONTEXT_BEFORE);
+        (line, column)
+    }
 
-        // Near the start: no `…` before, the caret where it is.
-        let (snippet, carets) = shown(&line, 2, 2);
-        assert_eq!(snippet, format!("{}…", &line[..SNIPPET_CHARS]));
+    #[test]
+    fn a_long_line_is_shown_as_a_window_around_the_column() {
+        let (line, column) = million_characters();
+        let d = on_line(&line, column, 3);
+        let text = d.to_string();
+        assert!(text.len() < 400, "{text}");
+        let (header, quoted, carets) = drawn(&d);
+        assert_eq!(header, format!(" --> v.yaml:1:{column}"));
+        assert!(
+            quoted.starts_with("...") && quoted.ends_with("..."),
+            "{quoted}"
+        );
+        let bad = quoted.find("BAD: x").expect("the underlined text");
+        assert_eq!(carets, format!("{}^^^", " ".repeat(bad)));
+
+        // Near the start: no `...` before, the carets where they are.
+        let (header, quoted, carets) = drawn(&on_line(&line, 2, 2));
+        assert_eq!(header, " --> v.yaml:1:2");
+        assert!(quoted.starts_with("{k0: 1, k1: 1") && quoted.ends_with("..."));
         assert_eq!(carets, " ^^");
-        // Near the end, and at the end: no `…` after.
+        // At the end, and past it: no `...` after.
         let len = line.chars().count();
-        let (snippet, carets) = shown(&line, len, 1);
-        assert_eq!(snippet, format!("…{}", &line[len - SNIPPET_CHARS..]));
-        assert_eq!(carets, format!("{}^", " ".repeat(SNIPPET_CHARS)));
-        let (_, carets) = shown(&line, len + 1, 0);
-        assert_eq!(carets, format!("{}^", " ".repeat(SNIPPET_CHARS + 1)));
-        // An underline longer than the window stops at its end.
-        let (snippet, carets) = shown(&line, 2, 1_000);
-        assert!(snippet.ends_with('…'));
-        assert_eq!(carets, format!(" {}", "^".repeat(SNIPPET_CHARS - 1)));
-        // A line of exactly the limit is shown whole.
-        let limit = "x".repeat(SNIPPET_CHARS);
-        assert_eq!(shown(&limit, 100, 1).0, limit);
+        let (header, quoted, carets) = drawn(&on_line(&line, len, 1));
+        assert_eq!(header, format!(" --> v.yaml:1:{len}"));
+        assert!(
+            quoted.starts_with("...") && quoted.ends_with(": 1, }"),
+            "{quoted}"
+        );
+        assert_eq!(carets.len(), quoted.len(), "{carets}");
+        let (header, _, _) = drawn(&on_line(&line, len + 1, 0));
+        assert_eq!(header, format!(" --> v.yaml:1:{}", len + 1));
+        // An underline longer than the window: bounded too.
+        let text = on_line(&line, 2, 1_000_000).to_string();
+        assert!(text.len() < 600, "{text}");
+        // A line the renderer gets whole (shorter than LONG_LINE_CHARS): it shows a window.
+        let line = format!("{}BAD{}", "a, ".repeat(500), "b, ".repeat(150));
+        assert!(line.len() < LONG_LINE_CHARS);
+        let (header, quoted, carets) = drawn(&on_line(&line, 1501, 3));
+        assert_eq!(header, " --> v.yaml:1:1501");
+        assert!(quoted.len() < 150 && quoted.starts_with("...") && quoted.ends_with("..."));
         assert_eq!(
-            shown(&format!("{limit}y"), 101, 1).0,
-            format!("…{}", &limit[1..]) + "y"
+            carets,
+            format!("{}^^^", " ".repeat(quoted.find("BAD").unwrap()))
         );
     }
 
     #[test]
-    fn a_window_counts_characters_and_keeps_the_carets_under_them() {
+    fn a_long_line_of_wide_characters_keeps_the_carets_under_them() {
         // Wide characters and tabs before the column, in the window: the carets follow.
-        let line = format!("{}\t漢字 é😀: bad {}", "é".repeat(500), "ü".repeat(500));
-        let column = 500 + 9; // the `b` of `bad`
-        let (snippet, carets) = shown(&line, column, 3);
-        // 100 characters, the tab as 4 spaces, and two `…`
-        assert_eq!(snippet.chars().count(), SNIPPET_CHARS + 3 + 2, "{snippet}");
-        assert_eq!(
-            snippet,
-            format!("…{}    漢字 é😀: bad {}…", "é".repeat(32), "ü".repeat(56))
-        );
-        // `…`, 32 `é`, a tab (4), 漢字 (4), ` é` (2), 😀 (2), `: ` (2)
-        assert_eq!(
-            carets,
-            format!("{}^^^", " ".repeat(1 + 32 + 4 + 4 + 2 + 2 + 2))
-        );
+        let line = format!("{}\t漢字 é😀: bad {}", "é".repeat(5000), "ü".repeat(5000));
+        let column = 5000 + 9; // the `b` of `bad`
+        let (header, quoted, carets) = drawn(&on_line(&line, column, 3));
+        assert_eq!(header, format!(" --> v.yaml:1:{column}"));
+        let before = quoted.split("bad").next().unwrap();
+        // `...`, the `é` and the spaces of the tab one column each, 漢字 and 😀 two each
+        let columns = before.chars().count() + 2 + 1;
+        assert!(before.ends_with("    漢字 é😀: "), "{quoted}");
+        assert_eq!(carets, format!("{}^^^", " ".repeat(columns)));
     }
 
     #[test]
@@ -984,13 +1133,35 @@ mod tests {
             .with_origin(Origin::set("--set", expression, 1, 12));
         let text = d.to_string();
         assert!(text.len() < 400, "{text}");
-        assert_eq!(
-            text,
-            format!(
-                "error: runners.tags: too long\n  --> --set\n   | runners.tags={}…\n   | {}",
-                "x".repeat(SNIPPET_CHARS - 13),
-                "^".repeat(12)
-            )
+        let lines: Vec<&str> = text.lines().collect();
+        assert_eq!(lines[1], " --> --set:1:1");
+        assert!(lines[3].starts_with("1 | runners.tags=xxx") && lines[3].ends_with("..."));
+        assert_eq!(lines[4], format!("  | {}", "^".repeat(12)));
+    }
+
+    #[test]
+    fn reports_on_one_long_line_take_little_time() {
+        // a minified values file is one line; each of its problems must not cost a pass over
+        // all of it
+        let (line, column) = million_characters();
+        let line: std::sync::Arc<str> = line.into();
+        let start = std::time::Instant::now();
+        for _ in 0..50 {
+            let d = Diagnostic::error("a", "bad").with_origin(Origin::File {
+                name: "v.yaml".into(),
+                line: 1,
+                column,
+                width: 3,
+                line_text: line.clone(),
+            });
+            assert!(d.to_string().contains("BAD"));
+        }
+        // a pass over a million characters takes milliseconds even in a debug build; 50 of
+        // them would take seconds
+        assert!(
+            start.elapsed() < std::time::Duration::from_secs(5),
+            "{:?}",
+            start.elapsed()
         );
     }
 
@@ -999,7 +1170,7 @@ mod tests {
         let d = Diagnostic::warning("runners.cache", "ignored").with_origin(Origin::ChartDefault);
         assert_eq!(
             d.to_string(),
-            "warning: runners.cache: ignored\n  --> (chart default)"
+            "warning: runners.cache: ignored\n --> (chart default)"
         );
     }
 
@@ -1141,7 +1312,7 @@ mod tests {
         assert_eq!(format!("{list}\n"), render_all(&list));
         assert_eq!(
             list.to_string(),
-            "warning: b: odd\n\nerror: a: bad\n  --> (chart default)\n\nerror: 1 problem in the values, and 1 warning"
+            "warning: b: odd\n\nerror: a: bad\n --> (chart default)\n\nerror: 1 problem in the values, and 1 warning"
         );
         let error: &dyn std::error::Error = &list;
         assert!(error.to_string().starts_with("warning: b: odd"));

@@ -5,7 +5,7 @@
 
 use std::fmt;
 
-use crate::diagnostic::{Diagnostic, Diagnostics, Origin, Severity};
+use crate::diagnostic::{Diagnostic, Diagnostics, ReportStyle, Severity};
 use crate::{ChartError, ManifestError, ReleaseError, TemplateError, ValuesError};
 
 /// Anything that can go wrong between reading values and writing manifests: the same type
@@ -112,8 +112,8 @@ impl Error {
 
     /// Every problem as data, in the order of the report: for invalid values one diagnostic
     /// a problem (warnings included); for a YAML syntax error or an invalid `--set`
-    /// expression one with its [`Origin`] (file, line and column, or the expression and
-    /// column); for the other kinds one error with the message and no origin.
+    /// expression one with its [`Origin`](crate::Origin) (file, line and column, or the
+    /// expression and column); for the other kinds one error with the message and no origin.
     ///
     /// ```
     /// use gitlab_runner_chart::{Origin, Values};
@@ -129,34 +129,31 @@ impl Error {
         }
     }
 
+    /// The report in `style`: with [`ReportStyle::Colored`], the reports of invalid values and
+    /// YAML syntax errors in rustc's colors, for a terminal (a one-line message stays plain).
+    /// In [`ReportStyle::Plain`], the same as `Display`.
+    ///
+    /// ```
+    /// use gitlab_runner_chart::{ReportStyle, Values};
+    /// let error = Values::new().add_yaml("v.yaml", "a: [1\n").unwrap_err();
+    /// assert_eq!(error.render(ReportStyle::Plain), error.to_string());
+    /// assert!(error.render(ReportStyle::Colored).contains('\x1b'));
+    /// ```
+    pub fn render(&self, style: ReportStyle) -> String {
+        match &self.inner.repr {
+            Repr::Invalid(diagnostics) => diagnostics.render(style),
+            Repr::Values(ValuesError::Yaml { .. }) => self.inner.diagnostics[0].render(style),
+            _ => self.to_string(),
+        }
+    }
+
     fn new(repr: Repr) -> Error {
         let diagnostics = match &repr {
             Repr::Invalid(_) => Vec::new(),
-            Repr::Values(ValuesError::Yaml {
-                source_name,
-                line,
-                column,
-                width,
-                message,
-                line_text,
-            }) => vec![crate::values::yaml_diagnostic(
-                source_name,
-                *line,
-                *column,
-                *width,
-                message,
-                line_text.as_deref(),
-            )],
-            Repr::Values(ValuesError::Set { flag, error }) => {
-                vec![
-                    Diagnostic::error("", error.message()).with_origin(Origin::set(
-                        *flag,
-                        error.expression(),
-                        error.column(),
-                        1,
-                    )),
-                ]
-            }
+            Repr::Values(error) => match error.diagnostic() {
+                Some(diagnostic) => vec![diagnostic],
+                None => vec![Diagnostic::new(Severity::Error, "", error.to_string())],
+            },
             other => vec![Diagnostic::new(Severity::Error, "", other.to_string())],
         };
         Error {
@@ -274,7 +271,7 @@ mod tests {
         assert_eq!(error.to_string(), error.diagnostics()[0].to_string());
         assert!(matches!(
             error.diagnostics()[0].origin,
-            Some(Origin::File {
+            Some(crate::Origin::File {
                 line: 2,
                 column: 3,
                 ..

@@ -73,7 +73,7 @@ mod values;
 
 pub use chart::{Chart, ChartMetadata};
 pub use context::{KubeVersion, Release};
-pub use diagnostic::{Diagnostic, Diagnostics, Origin, Severity};
+pub use diagnostic::{Diagnostic, Diagnostics, Origin, ReportStyle, Severity};
 pub use error::{Error, ErrorKind};
 pub use manifest::{Manifest, Manifests};
 pub use render::{RenderOptions, Renderer};

@@ -1,8 +1,9 @@
 //! The corpus of bad inputs: `tests/bad/<case>/` holds a `values.yaml` (any bytes; or the
-//! files its `args` name) and optionally `args` (the command line of the `render` example, one
-//! argument a line; default `ci -n gitlab -f values.yaml`; the cases of today's chart,
-//! `current-*`, give `--chart current` there) and `exit-code` (default 1). `expected.txt` is exactly what
-//! the example prints on stderr, run in the case's directory.
+//! files its `args` name) and optionally `args` (the command line of the `gitlab-runner-chart`
+//! binary, which Cargo builds for this test, one argument a line; default
+//! `ci -n gitlab -f values.yaml`; the cases of today's chart, `current-*`, give
+//! `--chart current` there) and `exit-code` (default 1). `expected.txt` is exactly what the
+//! binary prints on stderr, run in the case's directory.
 //!
 //! No case may print a secret: every token in the corpus contains `SECRET`, and no output may.
 //!
@@ -40,12 +41,12 @@ fn run_case(binary: &Path, dir: &Path) -> (i32, String, String) {
 
 #[test]
 fn bad_inputs_give_the_expected_errors() {
-    let binary = support::render_example();
+    let binary = Path::new(env!("CARGO_BIN_EXE_gitlab-runner-chart"));
     let update = std::env::var_os("UPDATE_GOLDEN").is_some();
     let mut failures = Vec::new();
     for dir in cases() {
         let name = dir.file_name().unwrap().to_string_lossy().into_owned();
-        let (code, stdout, stderr) = run_case(&binary, &dir);
+        let (code, stdout, stderr) = run_case(binary, &dir);
         let expected_code: i32 = std::fs::read_to_string(dir.join("exit-code"))
             .map(|t| t.trim().parse().unwrap())
             .unwrap_or(1);

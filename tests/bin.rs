@@ -128,13 +128,22 @@ fn run_in_terminal(args: &str, no_color: Option<&str>) -> String {
 fn diagnostics_on_a_terminal_are_colored_unless_no_color_is_set() {
     let args = format!("ci -f {BAD_VALUES}");
     let colored = run_in_terminal(&args, None);
+    // rustc's colors, as annotate-snippets draws them: a bold bright red `error` and carets,
+    // the message in bold, the arrow and the gutter in bold bright blue
+    const RED: &str = "\x1b[1m\x1b[91m";
+    const BLUE: &str = "\x1b[1m\x1b[94m";
     assert!(
-        colored
-            .starts_with("\x1b[1;31merror\x1b[0m\x1b[1m: runners.cache.cacheType: expected one of"),
+        colored.starts_with(&format!(
+            "{RED}error\x1b[0m\x1b[1m: runners.cache.cacheType: expected one of"
+        )),
         "{colored:?}"
     );
-    assert!(colored.contains("\x1b[1;34m-->\x1b[0m"), "{colored:?}");
-    assert!(colored.contains("\x1b[1;31m^^\x1b[0m"), "{colored:?}");
+    assert!(
+        colored.contains(&format!("{BLUE}--> \x1b[0m")),
+        "{colored:?}"
+    );
+    assert!(colored.contains(&format!("{BLUE}|\x1b[0m")), "{colored:?}");
+    assert!(colored.contains(&format!("{RED}^^\x1b[0m")), "{colored:?}");
     // an empty NO_COLOR counts as unset
     assert_eq!(run_in_terminal(&args, Some("")), colored);
 

@@ -242,7 +242,7 @@ fn an_error_at_the_end_of_a_four_megabyte_line_is_a_short_message() {
         message.contains(&format!(" --> values.json:1:{column}\n")),
         "{message}"
     );
-    assert!(message.contains("\n1 | …xxxx"), "{message}");
+    assert!(message.contains("\n1 | ...xxxx"), "{message}");
     assert!(
         message.contains(r#"x"}, "concurrent": "many"}"#),
         "{message}"
@@ -275,7 +275,7 @@ fn a_syntax_error_at_the_end_of_a_four_megabyte_line_is_a_short_message() {
         message.contains(&format!(" --> values.json:1:{}\n", yaml.len())),
         "{message}"
     );
-    assert!(message.contains("\n1 | …xxxx"), "{message}");
+    assert!(message.contains("\n1 | ...xxxx"), "{message}");
     assert!(
         message.contains(r#"x"}, "concurrent": "many"]"#),
         "{message}"

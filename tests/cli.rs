@@ -61,7 +61,7 @@ fn stderr(output: &Output) -> &str {
 
 /// The chart's warning for values without any runner token (the defaults alone).
 const NO_TOKEN_WARNING: &str = "warning: runnerToken: no runner token is set: the runner pod \
-starts, cannot register with GitLab, and exits\n   = help: set runnerToken (the glrt-... \
+starts, cannot register with GitLab, and exits\n  |\n  = help: set runnerToken (the glrt-... \
 authentication token of a runner created in GitLab) or runnerRegistrationToken, or name an \
 existing Secret that holds them with runners.secret\n\nwarning: 1 possible problem in the values\n";
 
@@ -419,8 +419,8 @@ fn bad_set_expression_shows_the_column_and_a_caret() {
     let err = failure(&output);
     assert_eq!(
         err,
-        "Error: --set: invalid expression `a.b` at column 4: key \"a.b\" has no value \
-         (expected `=`)\n  a.b\n     ^\n"
+        "error: invalid expression: key \"a.b\" has no value (expected `=`)\n --> --set:1:4\n  \
+         |\n1 | a.b\n  |    ^\n"
     );
 }
 
@@ -430,8 +430,9 @@ fn set_error_does_not_print_the_secret() {
     let err = failure(&output);
     assert!(!err.contains("glrt-secret"), "{err}");
     assert!(!err.contains("secret,"), "{err}");
-    assert!(err.contains("--set"), "{err}");
-    assert!(err.contains("column"), "{err}");
+    // the expression quoted with the secret masked, the column in the `-->` line
+    assert!(err.contains("\n --> --set:1:20\n"), "{err}");
+    assert!(err.contains("\n1 | runnerToken=***,"), "{err}");
     assert!(err.contains('^'), "{err}");
 }
 

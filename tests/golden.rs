@@ -1,13 +1,20 @@
-//! Golden files: `tests/golden/<case>/values.yaml` renders to `tests/golden/<case>/expected.yaml`
-//! with the builtin chart, `tests/golden-shell/<case>/...` likewise with the shell chart.
+//! Golden renders, as `insta` snapshots: `tests/golden/<case>/values.yaml` rendered with the
+//! builtin chart is the snapshot `tests/snapshots/golden__<case>.snap`, and
+//! `tests/golden-shell/<case>/values.yaml` rendered with the shell chart is
+//! `tests/snapshots/golden__shell-<case>.snap`. A snapshot is the whole manifest stream, as
+//! `helm template` would print it, below a short header naming its values file.
 //!
-//! An optional `tests/golden/<case>/options.yaml` sets `release` (default `ci`), `namespace`
-//! (default `gitlab`), `kubeVersion` (default: the library's default version) and
+//! An optional `<case>/options.yaml` sets `release` (default `ci`), `namespace` (default
+//! `gitlab`), `kubeVersion` (default: the library's default version) and
 //! `skipSchemaValidation` (default false).
 //!
-//! To regenerate after an intended change: `UPDATE_GOLDEN=1 cargo test --test golden`, then
-//! review every diff with `git diff tests/golden` before committing: a golden file is a promise
-//! to users about the manifests they get.
+//! A failing case prints the diff of the whole file and leaves the new render beside the
+//! snapshot (`.snap.new`). After an intended change: `cargo insta review` (from `cargo install
+//! cargo-insta`) shows each diff to accept or reject; without cargo-insta,
+//! `INSTA_UPDATE=always cargo test --test golden` (or `make golden`) rewrites every snapshot,
+//! then review `git diff tests/snapshots` before committing: a golden render is a promise to
+//! users about the manifests they get. A new case is a new directory with its `values.yaml`;
+//! its first run writes `golden__<case>.snap.new` to review.
 
 mod support;
 
@@ -15,23 +22,40 @@ use std::path::{Path, PathBuf};
 
 use gitlab_runner_chart::{Chart, KubeVersion, Release, RenderOptions, Renderer, Values};
 
-const GOLDEN: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/golden");
-const GOLDEN_SHELL: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/golden-shell");
+const ROOT: &str = env!("CARGO_MANIFEST_DIR");
 
-/// Each directory of golden cases and the chart its cases render.
-type Suite = (&'static str, fn() -> Chart);
-const SUITES: [Suite; 2] = [(GOLDEN, Chart::builtin), (GOLDEN_SHELL, Chart::shell)];
+/// A directory of golden cases, the chart its cases render and the prefix of their snapshots.
+struct Suite {
+    dir: &'static str,
+    chart: fn() -> Chart,
+    prefix: &'static str,
+}
 
-use support::Options;
+const BUILTIN: Suite = Suite {
+    dir: "tests/golden",
+    chart: Chart::builtin,
+    prefix: "",
+};
+const SHELL: Suite = Suite {
+    dir: "tests/golden-shell",
+    chart: Chart::shell,
+    prefix: "shell-",
+};
 
-fn cases() -> Vec<PathBuf> {
-    support::case_dirs(GOLDEN)
+impl Suite {
+    fn cases(&self) -> Vec<PathBuf> {
+        support::case_dirs(&format!("{ROOT}/{}", self.dir))
+    }
+}
+
+fn case_name(dir: &Path) -> String {
+    dir.file_name().unwrap().to_string_lossy().into_owned()
 }
 
 fn render_case(dir: &Path, chart: Chart) -> String {
     let values = std::fs::read_to_string(dir.join("values.yaml"))
         .unwrap_or_else(|e| panic!("{}: {e}", dir.display()));
-    let options: Options = match std::fs::read_to_string(dir.join("options.yaml")) {
+    let options: support::Options = match std::fs::read_to_string(dir.join("options.yaml")) {
         Ok(text) => serde_yaml::from_str(&text)
             .unwrap_or_else(|e| panic!("{}/options.yaml: {e}", dir.display())),
         Err(_) => serde_yaml::from_str("{}").unwrap(),
@@ -56,76 +80,84 @@ fn render_case(dir: &Path, chart: Chart) -> String {
     render().unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
 }
 
-#[test]
-fn golden_files() {
-    let update = std::env::var_os("UPDATE_GOLDEN").is_some();
-    let mut failures = Vec::new();
-    let all = SUITES.iter().flat_map(|(root, chart)| {
-        support::case_dirs(root)
-            .into_iter()
-            .map(move |d| (d, chart))
-    });
-    for (dir, chart) in all {
-        // e.g. golden-shell/02-seed: both suites have a 02-seed
-        let name = dir
-            .strip_prefix(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/"))
-            .unwrap_or(&dir)
-            .display()
-            .to_string();
-        let actual = render_case(&dir, chart());
-        let expected_path = dir.join("expected.yaml");
-        if update {
-            std::fs::write(&expected_path, &actual).unwrap();
-            continue;
-        }
-        match std::fs::read_to_string(&expected_path) {
-            Ok(expected) if expected == actual => {}
-            Ok(expected) => failures.push(format!(
-                "{name}: output differs\n{}",
-                first_difference(&expected, &actual)
-            )),
-            Err(_) => failures.push(format!(
-                "{name}: no expected.yaml (run UPDATE_GOLDEN=1 cargo test --test golden)"
-            )),
+/// Every case of `suite` against its snapshot. Each case is asserted on its own, so that one
+/// run prints the diff of every failing case (and writes every `.snap.new`), not only the
+/// first.
+fn check_suite(suite: &Suite) {
+    let mut failed = Vec::new();
+    for dir in suite.cases() {
+        let name = format!("{}{}", suite.prefix, case_name(&dir));
+        let actual = render_case(&dir, (suite.chart)());
+        // insta compares text without its final newlines: the stream's framing is checked here
+        assert!(
+            actual.ends_with('\n') && !actual.ends_with("\n\n"),
+            "{name}: a render ends with exactly one newline"
+        );
+        let mut settings = insta::Settings::clone_current();
+        settings.set_omit_expression(true);
+        settings.set_description(format!("{}/{}/values.yaml", suite.dir, case_name(&dir)));
+        let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            settings.bind(|| insta::assert_snapshot!(name.as_str(), actual));
+        }));
+        if outcome.is_err() {
+            failed.push(name);
         }
     }
     assert!(
-        failures.is_empty(),
-        "{} golden case(s) failed (UPDATE_GOLDEN=1 cargo test --test golden rewrites them; review the diff):\n\n{}",
-        failures.len(),
-        failures.join("\n\n")
+        failed.is_empty(),
+        "{} golden case(s) differ from their snapshot: {}\n(review with `cargo insta review`, \
+         or accept all with INSTA_UPDATE=always cargo test --test golden, then git diff)",
+        failed.len(),
+        failed.join(", ")
     );
 }
 
-fn first_difference(expected: &str, actual: &str) -> String {
-    let (e, a): (Vec<&str>, Vec<&str>) = (expected.lines().collect(), actual.lines().collect());
-    let line = e
-        .iter()
-        .zip(&a)
-        .position(|(x, y)| x != y)
-        .unwrap_or(e.len().min(a.len()));
-    format!(
-        "first difference at line {}:\n  expected: {:?}\n  actual:   {:?}",
-        line + 1,
-        e.get(line).unwrap_or(&"<end of file>"),
-        a.get(line).unwrap_or(&"<end of file>")
-    )
+#[test]
+fn golden_renders_of_the_builtin_chart() {
+    check_suite(&BUILTIN);
 }
 
-/// The suite must keep covering the spec's branches (see tests/golden/README.md).
+#[test]
+fn golden_renders_of_the_shell_chart() {
+    check_suite(&SHELL);
+}
+
+/// Every snapshot belongs to a case: a renamed or deleted case leaves no stale snapshot.
+#[test]
+fn every_snapshot_has_its_case() {
+    let mut expected: Vec<String> = [BUILTIN, SHELL]
+        .iter()
+        .flat_map(|suite| {
+            suite
+                .cases()
+                .into_iter()
+                .map(|dir| format!("golden__{}{}.snap", suite.prefix, case_name(&dir)))
+        })
+        .collect();
+    expected.sort();
+    let mut found: Vec<String> = std::fs::read_dir(format!("{ROOT}/tests/snapshots"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|name| name.starts_with("golden__") && name.ends_with(".snap"))
+        .collect();
+    found.sort();
+    assert_eq!(found, expected);
+}
+
+/// The suite must keep covering the spec's branches.
 #[test]
 fn there_are_enough_golden_cases() {
-    assert!(cases().len() >= 15, "only {} golden cases", cases().len());
-    let shell = support::case_dirs(GOLDEN_SHELL).len();
+    let builtin = BUILTIN.cases().len();
+    assert!(builtin >= 15, "only {builtin} golden cases");
+    let shell = SHELL.cases().len();
     assert!(shell >= 4, "only {shell} golden cases of the shell chart");
 }
 
-/// The shell chart's golden files hold its two objects, from its own templates.
+/// The shell chart's golden renders hold its two objects, from its own templates.
 #[test]
 fn shell_golden_outputs_are_a_secret_and_a_deployment() {
-    for dir in support::case_dirs(GOLDEN_SHELL) {
-        let expected = std::fs::read_to_string(dir.join("expected.yaml")).unwrap_or_default();
-        let docs = support::parse_stream(&expected);
+    for dir in SHELL.cases() {
+        let docs = support::parse_stream(&render_case(&dir, Chart::shell()));
         let kinds: Vec<(&str, &str)> = docs
             .iter()
             .map(|d| {
@@ -150,14 +182,13 @@ fn shell_golden_outputs_are_a_secret_and_a_deployment() {
     }
 }
 
-/// Every object of every golden file is valid YAML and a Kubernetes object, and the golden
-/// files together contain every kind the chart can render, in both API flavours.
+/// Every object of every golden render is valid YAML and a Kubernetes object, and the golden
+/// cases together render every kind the chart can render, in both API flavours.
 #[test]
 fn golden_outputs_are_kubernetes_objects_covering_every_kind() {
     let mut seen = std::collections::BTreeSet::new();
-    for dir in cases() {
-        let expected = std::fs::read_to_string(dir.join("expected.yaml")).unwrap_or_default();
-        for doc in support::parse_stream(&expected) {
+    for dir in BUILTIN.cases() {
+        for doc in support::parse_stream(&render_case(&dir, Chart::builtin())) {
             let v = &doc.value;
             for field in ["apiVersion", "kind"] {
                 assert!(

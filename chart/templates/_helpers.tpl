@@ -7,6 +7,7 @@
 {% set rbac = Values.rbac or {} %}
 {% set cache = runners.cache or {} %}
 {% set name = Values.nameOverride | default(Chart.Name) | toString %}
+{# The object name; the values check renders this line too (schema/check.rs, seed_names), so the rule is written only here. #}
 {% set fullname = (Values.fullnameOverride if Values.fullnameOverride else Release.Name ~ "-" ~ name) | toString | trunc(63) | trimRight("-") %}
 {% set chart = (Chart.Name ~ "-" ~ Chart.Version) | replace("+", "_") | trunc(63) | trimRight("-") %}
 {% set secret_name = runners.secret | default(fullname) | toString %}

@@ -8,17 +8,19 @@
 //!   printed: a misspelled name fails the render instead of printing nothing;
 //! - filters: [`strings`] (quote, default, trunc, trimSuffix, indent, nindent, ternary,
 //!   required, hasKey, toString, asNumber, ...), [`encoding`] (b64enc, sha256sum, shquote, tomlString),
-//!   [`yaml`] (toYaml), [`hpa`] (hpaMetricsV2, hpaMetricsV2beta1), [`crate::tpl`] (tpl: values
-//!   that are Go templates); functions: coalesce, semverCompare, fail.
+//!   [`yaml`] (toYaml), [`crate::tpl`] (tpl: values that are Go templates), and the chart's
+//!   hpaMetricsV2, hpaMetricsV2beta1 ([`crate::schema::hpa`]); functions: coalesce, fail;
+//!   test: `kubeAtLeast` (`Capabilities.KubeVersion is kubeAtLeast("1.23")`, see
+//!   [`crate::context`]).
 //!
 //! Helm's `include` of a named template is a minijinja macro (`{% import "_helpers.tpl" as h %}`)
 //! and `include` of a whole template file for a checksum is
 //! `{% set text %}{% include "configmap.yaml" %}{% endset %}{{ text | sha256sum }}`.
 
+pub mod block;
 pub mod encoding;
 pub mod format;
-pub mod hpa;
-pub mod semver;
+pub mod host_aliases;
 pub mod strings;
 pub mod yaml;
 
@@ -123,18 +125,26 @@ pub fn environment() -> Environment<'static> {
     env.add_filter("tomlValue", encoding::toml_value);
     // yaml
     env.add_filter("toYaml", |value: minijinja::Value| yaml::to_yaml(&value));
+    env.add_filter(
+        "mergeHostAliases",
+        |text: &str, aliases: minijinja::Value, path: &str| {
+            host_aliases::merge_host_aliases(text, &aliases, path)
+        },
+    );
+    env.add_filter("yamlText", |value: minijinja::Value, indent: usize| {
+        block::yaml_text(&value, indent)
+    });
     // kubernetes
+    // the GitLab Runner chart's HPA metrics, typed in its model (crate::schema::hpa)
     env.add_filter("hpaMetricsV2", |metrics: minijinja::Value| {
-        hpa::metrics_v2beta1_to_v2(&metrics)
+        crate::schema::hpa::metrics_v2(&metrics)
     });
     env.add_filter("hpaMetricsV2beta1", |metrics: minijinja::Value| {
-        hpa::metrics_for_v2beta1(&metrics)
+        crate::schema::hpa::metrics_v2beta1(&metrics)
     });
     // values that are Go templates (Helm's `tpl`)
     env.add_filter("tpl", crate::tpl::tpl_filter);
-    env.add_function("semverCompare", |constraint: String, version: String| {
-        semver::semver_compare(&constraint, &version)
-    });
+    env.add_test("kubeAtLeast", crate::context::kube_at_least);
     env
 }
 

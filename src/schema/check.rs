@@ -645,8 +645,7 @@ fn chart_rules(values: &Json, release: &Release, kube: KubeVersion, out: &mut Ve
     }
     // The HPA's metrics, as the template will write them: autoscaling/v2 from Kubernetes 1.23.
     if let Some(metrics) = values.get("hpa").and_then(|h| h.get("metrics")) {
-        let metrics = minijinja::Value::from(minijinja::value::Serde(metrics));
-        for problem in crate::engine::hpa::metric_problems(&metrics, kube.at_least(1, 23)) {
+        for problem in super::hpa::metric_problems(metrics, kube.at_least(1, 23)) {
             let path = Path::parse(&problem.path)
                 .unwrap_or_else(|_| Path::root().child_key("hpa").child_key("metrics"));
             let mut found = Problem::new(path, problem.message);
@@ -677,34 +676,77 @@ fn chart_rules(values: &Json, release: &Release, kube: KubeVersion, out: &mut Ve
     }
     seccomp_profiles(values, out);
     runner_tokens(values, out);
-    // The object names: fullname as the templates compute it, then cut to 63 characters.
-    let text = |key: &str| {
-        values
-            .get(key)
-            .and_then(Json::as_str)
-            .filter(|s| !s.is_empty())
-    };
-    let (source, fullname) = match text("fullnameOverride") {
-        Some(name) => ("fullnameOverride", name.to_string()),
-        None => (
-            "nameOverride",
-            format!(
-                "{}-{}",
-                release.name,
-                text("nameOverride").unwrap_or("gitlab-runner")
-            ),
-        ),
-    };
-    let cut: String = fullname.chars().take(63).collect();
-    let cut = cut.trim_end_matches('-');
-    if !crate::context::is_dns1123_label(cut) {
-        out.push(Problem::new(
-            Path::default().child_key(source),
-            format!(
-                "the object name {} is not a valid DNS-1123 label: lowercase letters, digits and '-', starting and ending with a letter or digit (after cutting to 63 characters)",
-                quoted(cut)
-            ),
-        ));
+    // The object names, as the chart's `_helpers.tpl` computes them (cut to 63 characters).
+    if let Some(fullname) = seed_names::fullname(values, release) {
+        if !crate::context::is_dns1123_label(&fullname) {
+            // the key that made the name: `fullnameOverride` when set (Go truthiness)
+            let overridden = match values.get("fullnameOverride") {
+                None | Some(Json::Null) => false,
+                Some(Json::Bool(b)) => *b,
+                Some(Json::String(s)) => !s.is_empty(),
+                Some(Json::Number(n)) => n.as_f64() != Some(0.0),
+                Some(Json::Array(a)) => !a.is_empty(),
+                Some(Json::Object(o)) => !o.is_empty(),
+            };
+            let source = if overridden {
+                "fullnameOverride"
+            } else {
+                "nameOverride"
+            };
+            out.push(Problem::new(
+                Path::default().child_key(source),
+                format!(
+                    "the object name {} is not a valid DNS-1123 label: lowercase letters, digits and '-', starting and ending with a letter or digit (after cutting to 63 characters)",
+                    quoted(&fullname)
+                ),
+            ));
+        }
+    }
+}
+
+/// The GitLab Runner chart's object name, from the chart's own rule: the check renders
+/// `h.fullname` of `chart/templates/_helpers.tpl`, so the rule (`fullnameOverride`, else
+/// `<release>-<nameOverride or chart name>`, cut to 63 characters, a trailing `-` trimmed) is
+/// written once, in the template.
+mod seed_names {
+    use std::sync::OnceLock;
+
+    use minijinja::value::Serde;
+    use minijinja::{context, Environment};
+
+    use crate::chart::ChartMetadata;
+    use crate::Release;
+
+    const HELPERS: &str = include_str!("../../chart/templates/_helpers.tpl");
+    const CHART_YAML: &str = include_str!("../../chart/Chart.yaml");
+    const FULLNAME: &str = "{% import \"_helpers.tpl\" as h %}{{ h.fullname }}";
+
+    /// The helpers and `Chart`, compiled once.
+    fn helpers() -> &'static (Environment<'static>, ChartMetadata) {
+        static HELPERS_ENV: OnceLock<(Environment<'static>, ChartMetadata)> = OnceLock::new();
+        HELPERS_ENV.get_or_init(|| {
+            let mut env = crate::engine::environment();
+            env.add_template("_helpers.tpl", HELPERS)
+                .expect("_helpers.tpl compiles (checked by the golden tests)");
+            env.add_template("fullname", FULLNAME)
+                .expect("a valid template");
+            let chart = serde_yaml::from_str(CHART_YAML).expect("chart/Chart.yaml is valid");
+            (env, chart)
+        })
+    }
+
+    /// `h.fullname` for these merged values and release; `None` when the helpers cannot be
+    /// rendered for them (values the schema refuses; the render reports the rest).
+    pub(super) fn fullname(values: &serde_json::Value, release: &Release) -> Option<String> {
+        let (env, chart) = helpers();
+        env.get_template("fullname")
+            .ok()?
+            .render(context! {
+                Values => Serde(values),
+                Release => Serde(release),
+                Chart => Serde(chart),
+            })
+            .ok()
     }
 }
 
@@ -872,6 +914,63 @@ mod tests {
             .into_iter()
             .map(|p| (p.path.to_string(), p.warning))
             .collect()
+    }
+
+    /// The name the check tests is the name the templates print: both come from
+    /// `_helpers.tpl`.
+    #[test]
+    fn the_checked_name_is_the_rendered_name() {
+        let long = "a".repeat(53);
+        for (release, yaml, name) in [
+            ("ci", "{}", "ci-gitlab-runner"),
+            ("ci", "nameOverride: runner", "ci-runner"),
+            (
+                "ci",
+                "nameOverride: runner\nfullnameOverride: ''",
+                "ci-runner",
+            ),
+            ("ci", "fullnameOverride: web", "web"),
+            // cut to 63 characters, then the trailing '-' trimmed
+            (
+                long.as_str(),
+                "nameOverride: abcdefghi-x",
+                &format!("{long}-abcdefghi"),
+            ),
+        ] {
+            let user: serde_yaml::Mapping = serde_yaml::from_str(yaml).unwrap();
+            let chart = crate::Chart::builtin();
+            let (merged, _) = crate::values::merge::coalesce(
+                user.clone(),
+                chart.default_values(),
+                "gitlab-runner",
+            );
+            let release = Release::new(release, "gitlab").unwrap();
+            let json = serde_json::to_value(&merged).unwrap();
+            assert_eq!(
+                seed_names::fullname(&json, &release).as_deref(),
+                Some(name),
+                "{yaml}"
+            );
+            let mut values = crate::UserValues::new();
+            values.add_yaml("values.yaml", yaml).unwrap();
+            let rendered = crate::Renderer::new(chart)
+                .unwrap()
+                .render(&values, &crate::RenderOptions::new(release))
+                .unwrap()
+                .to_string();
+            assert!(
+                rendered.contains(&format!("  name: \"{name}\"\n")),
+                "{yaml}"
+            );
+        }
+        assert_eq!(
+            rule_problems("fullnameOverride: Web\nrunnerToken: t"),
+            [("fullnameOverride".to_string(), false)]
+        );
+        assert_eq!(
+            rule_problems("nameOverride: a_b\nrunnerToken: t"),
+            [("nameOverride".to_string(), false)]
+        );
     }
 
     fn warning(path: &str) -> (String, bool) {

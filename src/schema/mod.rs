@@ -5,6 +5,7 @@
 
 pub mod check;
 pub mod formats;
+pub mod hpa;
 // the model's `newtype_schema!` serves the current chart's model too
 #[macro_use]
 pub mod model;

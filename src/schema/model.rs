@@ -618,6 +618,8 @@ pub struct Hpa {
     pub min_replicas: Option<ReplicaCount>,
     /// Maximum replicas (default, 0 and empty: 1).
     pub max_replicas: Option<ReplicaCount>,
-    /// Metrics, in the autoscaling/v2beta1 form (converted for autoscaling/v2) or the v2 form.
-    pub metrics: Option<Vec<FreeForm>>,
+    /// Metrics, in the autoscaling/v2beta1 form (converted for autoscaling/v2) or the v2 form
+    /// (the type and checks: `src/schema/hpa.rs`).
+    #[serde(skip_serializing_if = "Option::is_none")] // no `default` in the schema
+    pub metrics: Option<Vec<super::hpa::Metric>>,
 }

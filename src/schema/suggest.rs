@@ -246,6 +246,8 @@ pub struct Suggester {
     keys: BTreeMap<Path, Vec<String>>,
     /// The other embedded GitLab Runner schema, if this is one of the two.
     other: Option<OtherChart>,
+    /// Keys the chart leaves out on purpose, with what to do instead (the chart's own list).
+    left_out: &'static [(&'static str, &'static str)],
     /// For each of `paths`, its last key made canonical ([`canonical`]), computed once.
     canonical_keys: Vec<String>,
     /// For each of `paths`, its last 2 and 3 keys joined and made canonical (`runnerstags`).
@@ -336,6 +338,7 @@ impl Suggester {
             paths,
             keys,
             other: None,
+            left_out: &[],
             canonical_keys,
             joined_keys,
         }
@@ -345,8 +348,13 @@ impl Suggester {
     /// `rules`), the key paths of the other one's schema, to tell which `--chart` a file that
     /// uses them is written for.
     pub fn for_chart(schema: &Json, rules: ChartRules) -> Suggester {
+        let left_out = match rules {
+            ChartRules::Current => super::current::LEFT_OUT_KEYS,
+            _ => &[],
+        };
         Suggester {
             other: OtherChart::for_rules(rules),
+            left_out,
             ..Suggester::new(schema)
         }
     }
@@ -367,6 +375,11 @@ impl Suggester {
         let parent = shape(parent);
         let path = parent.child_key(key);
         let mut suggestion = Suggestion::default();
+        let shown = path.to_string();
+        if let Some((_, help)) = self.left_out.iter().find(|(p, _)| *p == shown) {
+            suggestion.help = Some(help.to_string());
+            return suggestion;
+        }
         match self.other.as_ref().filter(|o| o.paths.contains(&path)) {
             Some(other) => {
                 suggestion.notes.push(format!(

@@ -1,10 +1,10 @@
 //! The Helm (sprig) functions a templated value may call, with Helm's behaviour: Go
 //! emptiness for `default`/`empty`/`coalesce`, `%q` quoting, sprig's argument order
 //! (`trimSuffix SUFFIX STRING`, `replace OLD NEW STRING`), `cast.ToInt` for `int`, and
-//! `include`/`tpl` through the evaluation in progress ([`super::session`]).
+//! `include`/`tpl` through the evaluation in progress (the module `session`).
 //!
 //! gtmpl-ng calls plain `fn` pointers: what `include` and `tpl` need (the chart's helpers,
-//! the nesting depth) is in the thread's evaluation session, set by [`super::evaluate`].
+//! the nesting depth) is in the thread's evaluation session, set by `evaluate`.
 
 use base64::Engine as _;
 use gtmpl_ng::{Func, FuncError, NumberKind, Value};

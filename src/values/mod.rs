@@ -86,8 +86,8 @@ fn yaml_report(
     yaml_diagnostic(source_name, line, column, width, message, line_text).to_string()
 }
 
-/// A YAML syntax error as a diagnostic: at its line and column when they are known.
-pub(crate) fn yaml_diagnostic(
+/// The diagnostic of [`ValuesError::Yaml`].
+fn yaml_diagnostic(
     source_name: &str,
     line: Option<usize>,
     column: Option<usize>,
@@ -117,6 +117,47 @@ pub(crate) fn yaml_diagnostic(
         origin,
         help: None,
         notes: Vec::new(),
+    }
+}
+
+impl ValuesError {
+    /// The error as a [`crate::Diagnostic`] that points at the input, when it has a position: a
+    /// line of a YAML file ([`ValuesError::Yaml`]), or a column of a `--set` expression
+    /// ([`ValuesError::Set`], the expression with its secrets masked). `None` for the others.
+    ///
+    /// ```
+    /// use gitlab_runner_chart::Values;
+    /// let error = Values::new().set("a[x]=1").unwrap_err();
+    /// assert_eq!(error.diagnostics()[0].to_string(), "\
+    /// error: invalid expression: list index \"x\" is not a number
+    ///  --> --set:1:3
+    ///   |
+    /// 1 | a[x]=1
+    ///   |   ^");
+    /// ```
+    pub(crate) fn diagnostic(&self) -> Option<crate::Diagnostic> {
+        match self {
+            ValuesError::Yaml {
+                source_name,
+                line,
+                column,
+                message,
+                line_text,
+                width,
+            } => Some(yaml_diagnostic(
+                source_name,
+                *line,
+                *column,
+                *width,
+                message,
+                line_text.as_deref(),
+            )),
+            ValuesError::Set { flag, error } => Some(
+                crate::Diagnostic::error("", format!("invalid expression: {}", error.message()))
+                    .with_origin(Origin::set(*flag, error.expression(), error.column(), 1)),
+            ),
+            _ => None,
+        }
     }
 }
 

@@ -65,9 +65,9 @@
 //!
 //! ```text
 //! invalid expression `a.b` at column 4: key "a.b" has no value (expected `=`)
-//!   a.b
-//!      ^
 //! ```
+//!
+//! and [`super::ValuesError::diagnostic`] draws it with a caret under the column.
 //!
 //! The flag (`--set` or `--set-string`) is left for the caller to add. Secrets never appear in
 //! an error: in the shown expression, the value of every assignment whose last key name is a
@@ -388,15 +388,42 @@ impl StrvalsError {
     }
 }
 
-/// An error as shown: the expression with a caret under the column; of a long expression, a
-/// window around the column ([`crate::diagnostic::Snippet`]).
+/// An error as shown: one line that quotes the expression; of a long expression, a window
+/// around the column. ([`ValuesError::diagnostic`](super::ValuesError::diagnostic) draws it
+/// with a caret under the column.)
 fn shown(expression: &str, column: usize, message: &str) -> String {
-    let snippet = crate::diagnostic::Snippet::new(expression, column, 1);
-    format!(
-        "invalid expression `{text}` at column {column}: {message}\n  {text}\n  {pad}^",
-        text = snippet.text,
-        pad = " ".repeat(snippet.before)
-    )
+    let text = window(expression, column);
+    format!("invalid expression `{text}` at column {column}: {message}")
+}
+
+/// The most characters of an expression an error quotes: of a longer one, a window of them
+/// around the column, [`WINDOW_BEFORE`] before it, with `…` where the expression goes on.
+const WINDOW_CHARS: usize = 100;
+
+/// How many characters a window shows before the column, when there are that many.
+const WINDOW_BEFORE: usize = 40;
+
+/// The expression, or of a long one the [`WINDOW_CHARS`] characters around `column` (1-based)
+/// with `…` where it is cut. Linear in the length of the expression; only the window is
+/// copied.
+fn window(expression: &str, column: usize) -> String {
+    let len = expression.chars().count();
+    if len <= WINDOW_CHARS {
+        return expression.to_string();
+    }
+    let from = column
+        .saturating_sub(1)
+        .saturating_sub(WINDOW_BEFORE)
+        .min(len - WINDOW_CHARS);
+    let mut text = String::new();
+    if from > 0 {
+        text.push('…');
+    }
+    text.extend(expression.chars().skip(from).take(WINDOW_CHARS));
+    if from + WINDOW_CHARS < len {
+        text.push('…');
+    }
+    text
 }
 
 /// How a character of the expression is shown in an error: control characters (a tab, a
@@ -1282,11 +1309,11 @@ mod tests {
     fn error_display() {
         assert_eq!(
             error("a.b").to_string(),
-            "invalid expression `a.b` at column 4: key \"a.b\" has no value (expected `=`)\n  a.b\n     ^"
+            "invalid expression `a.b` at column 4: key \"a.b\" has no value (expected `=`)"
         );
         assert_eq!(
             error("x=1,[0]=2").to_string(),
-            "invalid expression `x=1,[0]=2` at column 5: empty key name before `[`\n  x=1,[0]=2\n      ^"
+            "invalid expression `x=1,[0]=2` at column 5: empty key name before `[`"
         );
     }
 
@@ -1432,7 +1459,7 @@ mod tests {
         assert_eq!(
             e.to_string(),
             "invalid expression `runnerToken=***,b[x]=1` at column 19: list index \"x\" is not a \
-             number\n  runnerToken=***,b[x]=1\n                    ^"
+             number"
         );
 
         let e = error("auth.password=hunter2,x[0]=1,runners.secret={a,b},n=1,c[");
@@ -1586,8 +1613,7 @@ mod tests {
             e.to_string(),
             format!(
                 "invalid expression `{window}` at column 1000005: key \"b\" has no value \
-                 (expected `=`)\n  {window}\n  {}^",
-                " ".repeat(101)
+                 (expected `=`)"
             )
         );
     }
@@ -1705,7 +1731,7 @@ mod tests {
                         e.column()
                     );
                     assert!(!e.message().is_empty());
-                    assert_eq!(e.to_string().lines().count(), 3, "{expr:?}: {e}");
+                    assert_eq!(e.to_string().lines().count(), 1, "{expr:?}: {e}");
                 }
             }
         }

@@ -6,7 +6,8 @@
 
 use k8s_openapi::api::apps::v1::Deployment;
 use k8s_openapi::api::autoscaling::v2::HorizontalPodAutoscaler;
-use k8s_openapi::api::core::v1::{ConfigMap, Secret, ServiceAccount};
+use k8s_openapi::api::core::v1::{ConfigMap, Namespace, Secret, Service, ServiceAccount};
+use k8s_openapi::api::networking::v1::Ingress;
 use k8s_openapi::api::rbac::v1::{ClusterRole, ClusterRoleBinding, Role, RoleBinding};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
@@ -40,6 +41,11 @@ pub const TYPED: &[Typed] = &[
     typed::<ClusterRole>("rbac.authorization.k8s.io/v1", "ClusterRole", 8),
     typed::<ClusterRoleBinding>("rbac.authorization.k8s.io/v1", "ClusterRoleBinding", 8),
     typed::<Deployment>("apps/v1", "Deployment", 9),
+    // the current chart's metrics and session-server Services and Ingress, and a Namespace of
+    // its extraObjects golden case
+    typed::<Service>("v1", "Service", 0),
+    typed::<Namespace>("v1", "Namespace", 0),
+    typed::<Ingress>("networking.k8s.io/v1", "Ingress", 19),
     typed::<HorizontalPodAutoscaler>("autoscaling/v2", "HorizontalPodAutoscaler", 23),
     Typed {
         api_version: "autoscaling/v2beta1",

@@ -242,7 +242,11 @@ fn key_text(key: &Value) -> String {
         .unwrap_or_else(|| format!("{key:?}"))
 }
 
-/// The `render` example binary, built by `cargo test` next to the test binaries.
+/// The `render` example binary, built by `cargo test` next to the test binaries. `cargo test
+/// --test <name>` alone does not rebuild it: this fails loudly when it is missing or older than
+/// a source it is built from (`src/`, `examples/`, `Cargo.toml`), so that no test passes or
+/// fails on a stale binary. (Tests where the program's name does not matter run
+/// `env!("CARGO_BIN_EXE_gitlab-runner-chart")`, which Cargo always rebuilds.)
 pub fn render_example() -> PathBuf {
     let exe = std::env::current_exe().expect("path of the test binary");
     let profile_dir = exe
@@ -252,13 +256,46 @@ pub fn render_example() -> PathBuf {
     let path = profile_dir
         .join("examples")
         .join(format!("render{}", std::env::consts::EXE_SUFFIX));
+    let rebuild = "run `cargo test` (which builds the examples before the tests), or \
+                   `cargo build --examples` before `cargo test --test <name>`";
+    let built = std::fs::metadata(&path)
+        .and_then(|m| m.modified())
+        .unwrap_or_else(|_| panic!("{} not found: {rebuild}", path.display()));
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let (newest, source) = newest_source(root);
     assert!(
-        path.is_file(),
-        "{} not found: run `cargo test` (which builds the examples before the tests), or \
-         `cargo build --examples` before `cargo test --test <name>`",
-        path.display()
+        newest <= built,
+        "{} is older than {}: {rebuild}",
+        path.display(),
+        source.display()
     );
     path
+}
+
+/// The newest modification time of the files the example is built from, and which file it is.
+fn newest_source(root: &Path) -> (std::time::SystemTime, PathBuf) {
+    let modified = |p: &Path| {
+        std::fs::metadata(p)
+            .and_then(|m| m.modified())
+            .unwrap_or(std::time::UNIX_EPOCH)
+    };
+    let manifest = root.join("Cargo.toml");
+    let mut newest = (modified(&manifest), manifest);
+    let mut dirs = vec![root.join("src"), root.join("examples")];
+    while let Some(dir) = dirs.pop() {
+        let Ok(entries) = std::fs::read_dir(&dir) else {
+            continue;
+        };
+        for entry in entries.flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                dirs.push(path);
+            } else if modified(&path) > newest.0 {
+                newest = (modified(&path), path);
+            }
+        }
+    }
+    newest
 }
 
 /// The case directories under `dir` (e.g. `tests/golden`), sorted by name.

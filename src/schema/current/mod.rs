@@ -16,6 +16,23 @@ pub mod rules;
 
 use schemars::generate::SchemaSettings;
 
+/// Keys a user may expect in this chart's values but that the official chart leaves out of what
+/// it renders (Helm drops them silently), with what to do instead: refused here, with this help.
+/// Paths with list indices as `[0]`.
+pub const LEFT_OUT_KEYS: &[(&str, &str)] = &[
+    (
+        "rbac.rules[0].resourceNames",
+        "the chart writes only `apiGroups`, `resources` and `verbs` of a rule (Helm drops \
+         `resourceNames`, which widens the rule to every object of those resources): give a Role \
+         of your own in `extraObjects` for a rule on named objects",
+    ),
+    (
+        "rbac.rules[0].nonResourceURLs",
+        "the chart writes only `apiGroups`, `resources` and `verbs` of a rule (Helm drops \
+         `nonResourceURLs`): give a ClusterRole of your own in `extraObjects`",
+    ),
+];
+
 /// The JSON Schema (draft 2020-12) of the current chart's values, generated from
 /// [`model::CurrentValues`].
 ///

@@ -9,8 +9,9 @@
 //!     [--values-schema | --show-values]
 //! ```
 //! Manifests go to stdout (pipe them to `kubectl apply -f -`) or to files (`--output-dir`),
-//! warnings and errors to stderr, in color when stderr is a terminal and `NO_COLOR` is not set
-//! ([`color`]). Exit codes: 0 rendered, 1 invalid input (values, release, chart version,
+//! warnings and errors to stderr, drawn by `annotate-snippets` (through
+//! [`gitlab_runner_chart::Diagnostic::render`]), in color when stderr is a terminal and
+//! `NO_COLOR` is not set ([`report_style`]). Exit codes: 0 rendered, 1 invalid input (values, release, chart version,
 //! template, `--show-only` matching nothing) or the manifests could not be written, 2 bad usage.
 //!
 //! Closed and full streams never make it panic:
@@ -27,15 +28,15 @@
 //! (`src/bin/gitlab-runner-chart/main.rs`) and the `render` example (`examples/render.rs`)
 //! both include it and call [`main`] with their own name.
 
-mod color;
-
-use std::io::{Read as _, Write as _};
+use std::ffi::OsStr;
+use std::io::{IsTerminal, Read as _, Write as _};
 use std::path::{Component, Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::{ArgAction, CommandFactory as _, FromArgMatches as _, Parser, ValueEnum};
 use gitlab_runner_chart::{
-    Chart, Diagnostics, ErrorKind, KubeVersion, Manifest, Release, RenderOptions, Renderer, Values,
+    Chart, Diagnostic, Diagnostics, Error, ErrorKind, KubeVersion, Manifest, Release,
+    RenderOptions, Renderer, ReportStyle, Values,
 };
 
 /// The text after the flags in `--help`, with the program's `name` in the examples.
@@ -194,16 +195,70 @@ impl BuiltinChart {
     }
 }
 
-/// How a run fails: a one-line message, or a report of diagnostics printed as is.
+/// How a run fails.
 enum Failure {
+    /// A message, printed as `Error: message`.
     Message(String),
-    Report(String),
+    /// Problems in the values, printed with their summary line
+    /// (`error: 2 problems in the values`).
+    Invalid(Diagnostics),
+    /// Inputs that could not be read (a file of broken YAML, a bad `--set` expression, ...),
+    /// each drawn as a diagnostic, and `error: N inputs could not be read` when there are
+    /// several.
+    Unreadable(Vec<Diagnostic>),
 }
 
 impl<E: std::fmt::Display> From<E> for Failure {
     fn from(e: E) -> Failure {
         Failure::Message(e.to_string())
     }
+}
+
+impl Failure {
+    /// A values error: drawn with the line or the expression it points at, when it has one.
+    fn values(e: Error) -> Failure {
+        let located = e.diagnostics().iter().any(|d| d.origin.is_some());
+        match e.kind() {
+            ErrorKind::Invalid => Failure::Invalid(Diagnostics::new(e.diagnostics().to_vec())),
+            ErrorKind::Syntax => Failure::Unreadable(e.diagnostics().to_vec()),
+            ErrorKind::Values if located => Failure::Unreadable(e.diagnostics().to_vec()),
+            _ => e.into(),
+        }
+    }
+
+    /// The report printed on stderr, in `style`.
+    fn report(&self, style: ReportStyle) -> String {
+        match self {
+            Failure::Message(message) => render_message(message, style),
+            Failure::Invalid(diagnostics) => diagnostics.render(style),
+            Failure::Unreadable(diagnostics) => {
+                let mut report: Vec<String> = diagnostics.iter().map(|d| d.render(style)).collect();
+                if diagnostics.len() > 1 {
+                    report.push(
+                        Diagnostic::error(
+                            "",
+                            format!("{} inputs could not be read", diagnostics.len()),
+                        )
+                        .render(style),
+                    );
+                }
+                report.join("\n\n")
+            }
+        }
+    }
+}
+
+/// `Error: message`, drawn like the diagnostics (a line break of the message indents the next
+/// line under the first).
+fn render_message(message: &str, style: ReportStyle) -> String {
+    use annotate_snippets::{Group, Level, Renderer};
+    let renderer = match style {
+        ReportStyle::Colored => Renderer::styled(),
+        _ => Renderer::plain(),
+    };
+    renderer.render(&[Group::with_title(
+        Level::ERROR.with_name("Error").primary_title(message),
+    )])
 }
 
 /// Runs the command line as the program `name` (in `--help`, `-V` and usage messages).
@@ -220,12 +275,8 @@ pub fn main(name: &'static str) -> ExitCode {
     };
     match run(&args) {
         Ok(output) => write_manifests(&output),
-        Err(Failure::Message(message)) => {
-            to_stderr(&format!("Error: {message}"));
-            ExitCode::from(1)
-        }
-        Err(Failure::Report(report)) => {
-            to_stderr(&report);
+        Err(failure) => {
+            to_stderr(|style| failure.report(style));
             ExitCode::from(1)
         }
     }
@@ -243,23 +294,38 @@ fn write_manifests(output: &str) -> ExitCode {
         // A reader that stops early (`| head`) is not an error of ours.
         Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
         Err(e) => {
-            to_stderr(&format!("Error: cannot write the manifests: {e}"));
+            let message = format!("cannot write the manifests: {e}");
+            to_stderr(|style| render_message(&message, style));
             ExitCode::from(1)
         }
     }
 }
 
-/// Writes `text` and a line break to stderr, in color when [`color::enabled`]. A stderr that
-/// is closed or full cannot be told about it: the error is dropped (`eprintln!` would panic),
-/// the exit status still tells.
-fn to_stderr(text: &str) {
+/// Writes the report drawn by `draw` in the [`report_style`] of stderr, and a line break. A
+/// stderr that is closed or full cannot be told about it: the error is dropped (`eprintln!`
+/// would panic), the exit status still tells.
+fn to_stderr(draw: impl FnOnce(ReportStyle) -> String) {
     let mut stderr = std::io::stderr().lock();
-    let text = if color::enabled(&stderr) {
-        color::colorize(text)
-    } else {
-        text.to_string()
-    };
+    let text = draw(report_style(&stderr));
     let _ = writeln!(stderr, "{text}").and_then(|()| stderr.flush());
+}
+
+/// Colors ([`ReportStyle::Colored`]) when `stderr` is a terminal and `NO_COLOR` is unset or
+/// empty (<https://no-color.org>); plain text for a pipe, a file or a CI log.
+fn report_style(stderr: &impl IsTerminal) -> ReportStyle {
+    style_for(
+        stderr.is_terminal(),
+        std::env::var_os("NO_COLOR").as_deref(),
+    )
+}
+
+/// [`report_style`] for a stream that is (or is not) a terminal and the value of `NO_COLOR`.
+fn style_for(terminal: bool, no_color: Option<&OsStr>) -> ReportStyle {
+    if terminal && no_color.is_none_or(OsStr::is_empty) {
+        ReportStyle::Colored
+    } else {
+        ReportStyle::Plain
+    }
 }
 
 fn run(args: &Args) -> Result<String, Failure> {
@@ -294,11 +360,11 @@ fn run(args: &Args) -> Result<String, Failure> {
         .with_strict(!args.no_strict);
     let manifests = match renderer.render(&values, &options) {
         Ok(manifests) => manifests,
-        Err(e) if e.kind() == ErrorKind::Invalid => return Err(Failure::Report(e.to_string())),
-        Err(e) => return Err(e.into()),
+        Err(e) => return Err(Failure::values(e)),
     };
     if !manifests.warnings().is_empty() {
-        to_stderr(&Diagnostics(manifests.warnings().to_vec()).to_string());
+        let warnings = Diagnostics(manifests.warnings().to_vec());
+        to_stderr(|style| warnings.render(style));
     }
     let chart_name = &renderer.chart().metadata().name;
     let shown = show_only(manifests.iter().collect(), &args.show_only, chart_name)?;
@@ -374,11 +440,7 @@ fn user_values(args: &Args) -> Result<Values, Failure> {
         match read_values_file(file) {
             Ok((name, text)) => {
                 if let Err(e) = values.add_yaml(&name, &text) {
-                    problems.push(match e.kind() {
-                        // already a report with the line and a caret
-                        ErrorKind::Syntax => Failure::Report(e.to_string()),
-                        _ => e.into(),
-                    });
+                    problems.push(Failure::values(e));
                 }
             }
             Err(message) => problems.push(Failure::Message(message)),
@@ -391,12 +453,12 @@ fn user_values(args: &Args) -> Result<Values, Failure> {
     }
     for expr in &args.set {
         if let Err(e) = values.set(expr) {
-            problems.push(e.into());
+            problems.push(Failure::values(e));
         }
     }
     for expr in &args.set_string {
         if let Err(e) = values.set_string(expr) {
-            problems.push(e.into());
+            problems.push(Failure::values(e));
         }
     }
     for pairs in &set_files {
@@ -408,16 +470,15 @@ fn user_values(args: &Args) -> Result<Values, Failure> {
         return Err(problems.remove(0));
     }
     if !problems.is_empty() {
-        let n = problems.len();
-        let mut report: Vec<String> = problems
+        let diagnostics = problems
             .into_iter()
-            .map(|p| match p {
-                Failure::Report(report) => report,
-                Failure::Message(message) => format!("error: {message}"),
+            .flat_map(|p| match p {
+                Failure::Message(message) => vec![Diagnostic::error("", message)],
+                Failure::Invalid(diagnostics) => diagnostics.into_vec(),
+                Failure::Unreadable(diagnostics) => diagnostics,
             })
             .collect();
-        report.push(format!("error: {n} inputs could not be read"));
-        return Err(Failure::Report(report.join("\n\n")));
+        return Err(Failure::Unreadable(diagnostics));
     }
     Ok(values)
 }
@@ -727,4 +788,41 @@ fn read_text_file(file: &str, what: &str) -> Result<(String, String), String> {
         format!("{file}:{line}:{column}: the file is not valid UTF-8 ({must})")
     })?;
     Ok((file.to_string(), text))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn colors_only_on_a_terminal_without_no_color() {
+        assert_eq!(style_for(true, None), ReportStyle::Colored);
+        // an empty NO_COLOR counts as unset
+        assert_eq!(style_for(true, Some(OsStr::new(""))), ReportStyle::Colored);
+        assert_eq!(style_for(true, Some(OsStr::new("1"))), ReportStyle::Plain);
+        assert_eq!(style_for(false, None), ReportStyle::Plain);
+        assert_eq!(style_for(false, Some(OsStr::new("1"))), ReportStyle::Plain);
+    }
+
+    #[test]
+    fn messages_and_unreadable_inputs_are_drawn_like_diagnostics() {
+        assert_eq!(
+            Failure::Message("bad".into()).report(ReportStyle::Plain),
+            "Error: bad"
+        );
+        let colored = Failure::Message("bad".into()).report(ReportStyle::Colored);
+        assert!(
+            colored.contains("\x1b[") && colored.contains("Error"),
+            "{colored:?}"
+        );
+        let one = || Diagnostic::error("", "x");
+        assert_eq!(
+            Failure::Unreadable(vec![one()]).report(ReportStyle::Plain),
+            "error: x"
+        );
+        assert_eq!(
+            Failure::Unreadable(vec![one(), one()]).report(ReportStyle::Plain),
+            "error: x\n\nerror: x\n\nerror: 2 inputs could not be read"
+        );
+    }
 }
