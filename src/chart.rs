@@ -580,8 +580,8 @@ impl Chart {
     ///
     /// ```
     /// let chart = gitlab_runner_chart::Chart::builtin();
-    /// let (name, source) = &chart.templates()[0];
-    /// assert!(name.starts_with('_') && source.contains("define"));
+    /// let helpers = chart.templates().iter().find(|(name, _)| name == "_helpers.tpl").unwrap();
+    /// assert!(helpers.1.contains("{% macro labels()"));
     /// ```
     pub fn templates(&self) -> &[(String, String)] {
         &self.templates

@@ -212,6 +212,7 @@ impl From<Diagnostics> for Error {
 /// `From` for each step's own error (crate-internal types), so that `?` works inside the crate.
 macro_rules! from_step {
     ($($variant:ident($ty:ty)),* $(,)?) => {$(
+        #[doc(hidden)]
         impl From<$ty> for Error {
             fn from(error: $ty) -> Error {
                 Error::new(Repr::$variant(error))

@@ -122,7 +122,7 @@ impl RenderOptions {
     /// let renderer = Renderer::new(Chart::builtin())?;
     /// assert!(renderer.render(&values, &RenderOptions::default()).is_err());
     /// let lenient = RenderOptions::default().with_strict(false);
-    /// assert_eq!(renderer.render(&values, &lenient)?.warnings().len(), 1);
+    /// assert!(renderer.render(&values, &lenient)?.warnings().iter().any(|w| w.path == "myOwnKey"));
     /// # Ok::<(), gitlab_runner_chart::Error>(())
     /// ```
     pub fn with_strict(mut self, strict: bool) -> RenderOptions {
@@ -167,7 +167,7 @@ impl Renderer {
     /// let renderer = Renderer::new(Chart::current())?;
     /// assert_eq!(renderer.chart().metadata().name, "gitlab-runner");
     /// let broken = Chart::from_parts("Chart.yaml", "apiVersion: v2\nname: c\nversion: 1.0.0\n", "",
-    ///     [("cm.yaml".to_string(), "{{ if }}".to_string())])?;
+    ///     [("cm.yaml".to_string(), "{% if %}".to_string())])?;
     /// assert_eq!(Renderer::new(broken).unwrap_err().kind(), ErrorKind::Chart);
     /// # Ok::<(), gitlab_runner_chart::Error>(())
     /// ```
@@ -227,7 +227,7 @@ impl Renderer {
     /// let (merged, warnings) = renderer.checked_values(&values, &RenderOptions::default())?;
     /// assert_eq!(merged["concurrent"], yaml::Value::from(4));
     /// assert!(merged.contains_key("rbac")); // a chart default
-    /// assert!(warnings.is_empty());
+    /// assert!(warnings.iter().all(|warning| !warning.is_error()));
     /// # Ok::<(), gitlab_runner_chart::Error>(())
     /// ```
     pub fn checked_values(

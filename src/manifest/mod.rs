@@ -290,12 +290,12 @@ impl Manifests {
     /// #[derive(serde::Deserialize)]
     /// struct Object { kind: String, metadata: Metadata }
     /// #[derive(serde::Deserialize)]
-    /// struct Metadata { namespace: Option<String> }
+    /// struct Metadata { name: String }
     ///
     /// let manifests = Renderer::new(Chart::builtin())?.render(&Values::new(), &RenderOptions::default())?;
     /// let objects: Vec<Object> = manifests.objects()?;
     /// assert_eq!(objects[1].kind, "Deployment");
-    /// assert!(objects.iter().all(|o| o.metadata.namespace.as_deref() == Some("default")));
+    /// assert!(objects.iter().all(|o| o.metadata.name == "release-name-gitlab-runner"));
     /// # Ok::<(), gitlab_runner_chart::Error>(())
     /// ```
     pub fn objects<T: serde::de::DeserializeOwned>(&self) -> Result<Vec<T>, crate::Error> {

@@ -67,7 +67,7 @@
 //! invalid expression `a.b` at column 4: key "a.b" has no value (expected `=`)
 //! ```
 //!
-//! and [`super::ValuesError::diagnostic`] draws it with a caret under the column.
+//! and `ValuesError::diagnostic` draws it with a caret under the column.
 //!
 //! The flag (`--set` or `--set-string`) is left for the caller to add. Secrets never appear in
 //! an error: in the shown expression, the value of every assignment whose last key name is a
