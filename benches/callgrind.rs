@@ -10,7 +10,7 @@
 //! (values text to output text). Divide the `Ir` total by `N` (minus the start-up counted with
 //! `N` = 0) for the instructions of one.
 
-use gitlab_runner_chart::{Chart, Release, RenderOptions, Renderer, UserValues};
+use gitlab_runner_chart::{Chart, Release, RenderOptions, Renderer, Values};
 
 const SEED: &str = include_str!("../values/seed.yaml");
 
@@ -20,7 +20,7 @@ fn main() {
     let n: usize = args.next().map_or(100, |n| n.parse().expect("a count"));
     let options = RenderOptions::new(Release::new("ci", "gitlab").expect("valid release"));
     let renderer = Renderer::new(Chart::builtin()).expect("chart compiles");
-    let mut values = UserValues::new();
+    let mut values = Values::new();
     values.add_yaml("seed.yaml", SEED).expect("valid values");
     let (merged, warnings) = renderer
         .checked_values(&values, &options)
@@ -38,7 +38,7 @@ fn main() {
                 .to_string()
                 .len(),
             "pipeline-seed" => {
-                let mut values = UserValues::new();
+                let mut values = Values::new();
                 values.add_yaml("seed.yaml", SEED).expect("valid values");
                 renderer
                     .render(&values, &options)

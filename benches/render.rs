@@ -19,14 +19,14 @@
 use std::hint::black_box;
 
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
-use gitlab_runner_chart::{Chart, Release, RenderOptions, Renderer, UserValues};
+use gitlab_runner_chart::{Chart, Release, RenderOptions, Renderer, Values};
 
 const SEED: &str = include_str!("../values/seed.yaml");
 /// Values that reach every template: RBAC, S3 cache, HPA, job pods, registration flags.
 const FULL: &str = include_str!("../tests/golden/21-registration-flags/values.yaml");
 
-fn values_from(name: &str, yaml: &str) -> UserValues {
-    let mut values = UserValues::new();
+fn values_from(name: &str, yaml: &str) -> Values {
+    let mut values = Values::new();
     values.add_yaml(name, yaml).expect("valid values");
     values
 }

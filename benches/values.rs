@@ -11,7 +11,9 @@
 use std::hint::black_box;
 
 use criterion::{criterion_group, criterion_main, BatchSize, BenchmarkId, Criterion, Throughput};
-use gitlab_runner_chart::{Chart, Error, Release, RenderOptions, Renderer, UserValues};
+use gitlab_runner_chart::{
+    Chart, Diagnostics, ErrorKind, Release, RenderOptions, Renderer, Values,
+};
 
 const SEED: &str = include_str!("../values/seed.yaml");
 const REGISTRATION_FLAGS: &str = include_str!("../tests/golden/21-registration-flags/values.yaml");
@@ -55,8 +57,8 @@ fn set_expressions() -> Vec<String> {
         .collect()
 }
 
-fn values_from(name: &str, yaml: &str) -> UserValues {
-    let mut values = UserValues::new();
+fn values_from(name: &str, yaml: &str) -> Values {
+    let mut values = Values::new();
     values.add_yaml(name, yaml).expect("valid values");
     values
 }
@@ -74,7 +76,7 @@ fn values(c: &mut Criterion) {
     let base = values_from("seed.yaml", SEED);
     let exprs = set_expressions();
     c.bench_function(
-        "values: 100 --set expressions + UserValues::merged (seed)",
+        "values: 100 --set expressions + Values::merged (seed)",
         |b| {
             b.iter_batched(
                 || base.clone(),
@@ -82,7 +84,7 @@ fn values(c: &mut Criterion) {
                     for expr in &exprs {
                         values.set(black_box(expr)).expect("valid expression");
                     }
-                    values.merged().expect("merges")
+                    values.merged()
                 },
                 BatchSize::SmallInput,
             )
@@ -166,10 +168,10 @@ fn diagnostics(c: &mut Criterion) {
 fn report(renderer: &Renderer, yaml: &str, options: &RenderOptions) -> (usize, String) {
     let values = values_from("values.yaml", yaml);
     match renderer.render(&values, options) {
-        Err(Error::Invalid(diagnostics)) => (diagnostics.len(), diagnostics.to_string()),
+        Err(e) if e.kind() == ErrorKind::Invalid => (e.diagnostics().len(), e.to_string()),
         Ok(manifests) => (
             manifests.warnings().len(),
-            gitlab_runner_chart::diagnostic::render_all(manifests.warnings()),
+            Diagnostics::new(manifests.warnings().to_vec()).to_string(),
         ),
         Err(e) => panic!("{e}"),
     }

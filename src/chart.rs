@@ -234,7 +234,13 @@ pub enum ChartError {
 }
 
 /// The metadata of `Chart.yaml`, with the field names templates see (`Chart.Name`, ...).
+///
+/// ```
+/// let metadata = gitlab_runner_chart::Chart::current().metadata().clone();
+/// assert_eq!((metadata.name.as_str(), metadata.api_version.as_str()), ("gitlab-runner", "v1"));
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct ChartMetadata {
     /// `apiVersion` of the chart format (`v1` or `v2`).
     #[serde(rename(serialize = "APIVersion", deserialize = "apiVersion"))]
@@ -272,7 +278,16 @@ fn string_or_number<'de, D: serde::Deserializer<'de>>(d: D) -> Result<String, D:
     }
 }
 
-/// A chart: metadata, default values and templates (by file name, sorted).
+/// A chart: metadata, default values and templates (by file name, sorted). Two are embedded:
+/// [`Chart::builtin`] (values of the chart's 2019 schema) and [`Chart::current`] (values of
+/// today's official chart); [`Chart::from_dir`] loads another one.
+///
+/// ```
+/// use gitlab_runner_chart::Chart;
+/// for chart in [Chart::builtin(), Chart::current(), Chart::shell()] {
+///     assert!(chart.template_names().any(|t| t == "deployment.yaml"));
+/// }
+/// ```
 #[derive(Debug, Clone)]
 pub struct Chart {
     metadata: ChartMetadata,
@@ -344,9 +359,9 @@ impl Chart {
     /// `values.schema.json`.
     ///
     /// ```
-    /// use gitlab_runner_chart::{Chart, RenderOptions, Renderer, UserValues};
+    /// use gitlab_runner_chart::{Chart, RenderOptions, Renderer, Values};
     /// let renderer = Renderer::new(Chart::shell())?;
-    /// let mut values = UserValues::new();
+    /// let mut values = Values::new();
     /// values.add_yaml("v.yaml", "gitlabUrl: https://gitlab.example.com/\nrunnerToken: glrt-abc\n")?;
     /// let manifests = renderer.render(&values, &RenderOptions::default())?;
     /// assert_eq!(manifests.kinds(), ["Secret", "Deployment"]);
@@ -372,7 +387,20 @@ impl Chart {
 
     /// Loads a chart directory: `Chart.yaml`, `values.yaml` (optional), `values.schema.json`
     /// (optional: values are checked against it, as Helm does) and every file of `templates/`.
-    pub fn from_dir(dir: impl AsRef<Path>) -> Result<Chart, ChartError> {
+    ///
+    /// ```
+    /// use gitlab_runner_chart::{Chart, ErrorKind};
+    /// let dir = std::env::temp_dir().join(format!("chart-doc-{}", std::process::id()));
+    /// std::fs::create_dir_all(dir.join("templates")).unwrap();
+    /// std::fs::write(dir.join("Chart.yaml"), "apiVersion: v2\nname: mine\nversion: 0.1.0\n").unwrap();
+    /// std::fs::write(dir.join("templates/cm.yaml"), "kind: ConfigMap\n").unwrap();
+    /// let chart = Chart::from_dir(&dir)?;
+    /// assert_eq!(chart.metadata().name, "mine");
+    /// std::fs::remove_dir_all(&dir).unwrap();
+    /// assert_eq!(Chart::from_dir(&dir).unwrap_err().kind(), ErrorKind::Chart);
+    /// # Ok::<(), gitlab_runner_chart::Error>(())
+    /// ```
+    pub fn from_dir(dir: impl AsRef<Path>) -> Result<Chart, crate::Error> {
         let dir = dir.as_ref();
         let read = |path: PathBuf| {
             std::fs::read_to_string(&path).map_err(|source| ChartError::Io { path, source })
@@ -420,35 +448,75 @@ impl Chart {
         )
     }
 
+    /// The same chart without its values schema: values are not checked, as with Helm's
+    /// `--skip-schema-validation` (the chart's other rules are not checked either).
+    ///
+    /// ```
+    /// use gitlab_runner_chart::{Chart, RenderOptions, Renderer, Values};
+    /// let mut values = Values::new();
+    /// values.set("concurrent=-1")?;
+    /// let options = RenderOptions::default();
+    /// assert!(Renderer::new(Chart::builtin())?.render(&values, &options).is_err());
+    /// let unchecked = Renderer::new(Chart::builtin().without_schema())?;
+    /// assert!(unchecked.render(&values, &options)?.to_string().contains("concurrent = -1"));
+    /// # Ok::<(), gitlab_runner_chart::Error>(())
+    /// ```
+    pub fn without_schema(self) -> Chart {
+        self.with_schema(None).with_rules(ChartRules::None)
+    }
+
+    /// The chart's values schema (`values.schema.json`) as pretty-printed JSON, if it has one:
+    /// what the values are checked against.
+    ///
+    /// ```
+    /// use gitlab_runner_chart::Chart;
+    /// let schema = Chart::builtin().values_schema_json().unwrap();
+    /// assert!(schema.contains("\"concurrent\""));
+    /// assert_eq!(Chart::builtin().without_schema().values_schema_json(), None);
+    /// ```
+    pub fn values_schema_json(&self) -> Option<String> {
+        let schema = self.schema.as_ref()?;
+        Some(serde_json::to_string_pretty(schema).expect("a JSON value prints as JSON"))
+    }
+
     /// The same chart with another values schema (`None`: values are not checked).
-    pub fn with_schema(mut self, schema: Option<serde_json::Value>) -> Chart {
+    pub(crate) fn with_schema(mut self, schema: Option<serde_json::Value>) -> Chart {
         self.schema = schema;
         self
     }
 
     /// The same chart with other rules beyond its schema.
-    pub fn with_rules(mut self, rules: ChartRules) -> Chart {
+    pub(crate) fn with_rules(mut self, rules: ChartRules) -> Chart {
         self.rules = rules;
         self
     }
 
     /// The chart's rules beyond its schema ([`ChartRules::None`] for a chart directory).
-    pub fn rules(&self) -> ChartRules {
+    pub(crate) fn rules(&self) -> ChartRules {
         self.rules
     }
 
     /// The JSON Schema the values are checked against, if the chart has one.
-    pub fn schema(&self) -> Option<&serde_json::Value> {
+    pub(crate) fn schema(&self) -> Option<&serde_json::Value> {
         self.schema.as_ref()
     }
 
     /// Builds a chart from the text of its files. `chart_file` names `Chart.yaml` in errors.
+    ///
+    /// ```
+    /// use gitlab_runner_chart::Chart;
+    /// let chart = Chart::from_parts("Chart.yaml", "apiVersion: v2\nname: c\nversion: 1.0.0\n",
+    ///     "replicas: 1\n", [("cm.yaml".to_string(), "kind: ConfigMap\n".to_string())])?;
+    /// assert_eq!(chart.metadata().version, "1.0.0");
+    /// assert!(Chart::from_parts("Chart.yaml", "name: c\n", "", []).is_err());
+    /// # Ok::<(), gitlab_runner_chart::Error>(())
+    /// ```
     pub fn from_parts(
         chart_file: &str,
         chart_yaml: &str,
         values_yaml: &str,
         templates: impl IntoIterator<Item = (String, String)>,
-    ) -> Result<Chart, ChartError> {
+    ) -> Result<Chart, crate::Error> {
         let metadata: ChartMetadata =
             serde_yaml::from_str(chart_yaml).map_err(|e| ChartError::Metadata {
                 file: chart_file.to_string(),
@@ -458,7 +526,8 @@ impl Chart {
             return Err(ChartError::Metadata {
                 file: chart_file.to_string(),
                 message: "`name` and `version` must not be empty".to_string(),
-            });
+            }
+            .into());
         }
         let default_values = values::load::parse_values("chart values.yaml", values_yaml)
             .map_err(ChartError::DefaultValues)?;
@@ -475,11 +544,20 @@ impl Chart {
     }
 
     /// The `Chart.yaml` metadata.
+    ///
+    /// ```
+    /// assert_eq!(gitlab_runner_chart::Chart::shell().metadata().name, "gitlab-runner-shell");
+    /// ```
     pub fn metadata(&self) -> &ChartMetadata {
         &self.metadata
     }
 
     /// The chart's default values (`values.yaml`).
+    ///
+    /// ```
+    /// use gitlab_runner_chart::{yaml, Chart};
+    /// assert_eq!(Chart::builtin().default_values()["concurrent"], yaml::Value::from(10));
+    /// ```
     pub fn default_values(&self) -> &serde_yaml::Mapping {
         &self.default_values
     }
@@ -496,11 +574,22 @@ impl Chart {
     }
 
     /// The names of all template files, sorted (helpers start with `_`).
+    ///
+    /// ```
+    /// let chart = gitlab_runner_chart::Chart::builtin();
+    /// assert!(chart.template_names().any(|name| name == "_helpers.tpl"));
+    /// ```
     pub fn template_names(&self) -> impl Iterator<Item = &str> {
         self.templates.iter().map(|(name, _)| name.as_str())
     }
 
     /// All templates as `(file name, source)`, sorted by name.
+    ///
+    /// ```
+    /// let chart = gitlab_runner_chart::Chart::builtin();
+    /// let helpers = chart.templates().iter().find(|(name, _)| name == "_helpers.tpl").unwrap();
+    /// assert!(helpers.1.contains("{% macro labels()"));
+    /// ```
     pub fn templates(&self) -> &[(String, String)] {
         &self.templates
     }

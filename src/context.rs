@@ -33,8 +33,18 @@ pub enum ReleaseError {
 /// The longest release name Helm accepts (so that generated names fit in 63 characters).
 pub const MAX_RELEASE_NAME_LEN: usize = 53;
 
-/// The release being rendered: `Release.Name`, `Release.Namespace`, ... in templates.
+/// The release being rendered: `Release.Name`, `Release.Namespace`, ... in templates, as
+/// `helm template NAME -n NAMESPACE` gives them.
+///
+/// ```
+/// use gitlab_runner_chart::Release;
+/// let release = Release::new("ci", "gitlab")?;
+/// assert_eq!((release.name.as_str(), release.service.as_str(), release.revision), ("ci", "Helm", 1));
+/// assert_eq!(Release::default().name, "release-name");
+/// # Ok::<(), gitlab_runner_chart::Error>(())
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
 pub struct Release {
     /// `Release.Name`.
     #[serde(rename = "Name")]
@@ -67,7 +77,7 @@ impl Release {
     /// assert!(Release::new("CI", "gitlab").is_err());
     /// assert!(Release::new("ci", "my_ns").is_err());
     /// ```
-    pub fn new(name: &str, namespace: &str) -> Result<Release, ReleaseError> {
+    pub fn new(name: &str, namespace: &str) -> Result<Release, crate::Error> {
         check_release_name(name)?;
         check_namespace(namespace)?;
         Ok(Release {
@@ -132,6 +142,15 @@ pub fn is_dns1123_label(s: &str) -> bool {
 }
 
 /// A Kubernetes version (`--kube-version`), as `Capabilities.KubeVersion` in templates.
+///
+/// ```
+/// use gitlab_runner_chart::KubeVersion;
+/// let version: KubeVersion = "v1.30.2".parse()?;
+/// assert_eq!(version, KubeVersion::new(1, 30, 2));
+/// assert_eq!(version.to_string(), "v1.30.2");
+/// assert!(version > KubeVersion::new(1, 29, 9));
+/// # Ok::<(), gitlab_runner_chart::Error>(())
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct KubeVersion {
     /// Major version (1).
@@ -144,9 +163,19 @@ pub struct KubeVersion {
 
 impl KubeVersion {
     /// The version rendered for when none is given: a current Kubernetes release.
+    ///
+    /// ```
+    /// use gitlab_runner_chart::{KubeVersion, RenderOptions};
+    /// assert_eq!(RenderOptions::default().kube_version, KubeVersion::DEFAULT);
+    /// ```
     pub const DEFAULT: KubeVersion = KubeVersion::new(1, 35, 0);
 
     /// A version from its parts.
+    ///
+    /// ```
+    /// use gitlab_runner_chart::KubeVersion;
+    /// assert_eq!(KubeVersion::new(1, 20, 0).to_string(), "v1.20.0");
+    /// ```
     pub const fn new(major: u32, minor: u32, patch: u32) -> KubeVersion {
         KubeVersion {
             major,
@@ -156,6 +185,12 @@ impl KubeVersion {
     }
 
     /// True if this version is `major.minor` or later.
+    ///
+    /// ```
+    /// use gitlab_runner_chart::KubeVersion;
+    /// assert!(KubeVersion::new(1, 23, 0).at_least(1, 23));
+    /// assert!(!KubeVersion::new(1, 22, 9).at_least(1, 23));
+    /// ```
     pub fn at_least(&self, major: u32, minor: u32) -> bool {
         (self.major, self.minor) >= (major, minor)
     }
@@ -168,7 +203,7 @@ impl Default for KubeVersion {
 }
 
 impl FromStr for KubeVersion {
-    type Err = ReleaseError;
+    type Err = crate::Error;
 
     /// Parses `1.30`, `1.30.2` or `v1.30.2`.
     ///
@@ -177,24 +212,31 @@ impl FromStr for KubeVersion {
     /// assert_eq!("v1.20".parse::<KubeVersion>().unwrap(), KubeVersion::new(1, 20, 0));
     /// assert!("1".parse::<KubeVersion>().is_err());
     /// ```
-    fn from_str(s: &str) -> Result<KubeVersion, ReleaseError> {
-        let fail = || ReleaseError::KubeVersion(s.to_string());
-        let digits = s.strip_prefix('v').unwrap_or(s);
-        let parts: Vec<&str> = digits.split('.').collect();
-        if !(2..=3).contains(&parts.len()) {
-            return Err(fail());
-        }
-        let number = |p: &str| -> Result<u32, ReleaseError> {
-            if p.is_empty() || !p.bytes().all(|b| b.is_ascii_digit()) || p.len() > 6 {
-                return Err(fail());
-            }
-            p.parse().map_err(|_| fail())
-        };
-        let major = number(parts[0])?;
-        let minor = number(parts[1])?;
-        let patch = parts.get(2).map(|p| number(p)).transpose()?.unwrap_or(0);
-        Ok(KubeVersion::new(major, minor, patch))
+    fn from_str(s: &str) -> Result<KubeVersion, crate::Error> {
+        parse_kube_version(s).ok_or_else(|| ReleaseError::KubeVersion(s.to_string()).into())
     }
+}
+
+/// `1.30`, `1.30.2` or `v1.30.2` as a version; `None` for anything else.
+fn parse_kube_version(s: &str) -> Option<KubeVersion> {
+    let digits = s.strip_prefix('v').unwrap_or(s);
+    let parts: Vec<&str> = digits.split('.').collect();
+    if !(2..=3).contains(&parts.len()) {
+        return None;
+    }
+    let number = |p: &str| -> Option<u32> {
+        if p.is_empty() || !p.bytes().all(|b| b.is_ascii_digit()) || p.len() > 6 {
+            return None;
+        }
+        p.parse().ok()
+    };
+    let major = number(parts[0])?;
+    let minor = number(parts[1])?;
+    let patch = match parts.get(2) {
+        Some(p) => number(p)?,
+        None => 0,
+    };
+    Some(KubeVersion::new(major, minor, patch))
 }
 
 impl fmt::Display for KubeVersion {

@@ -26,8 +26,8 @@
 //! Build one from a [`SpanIndex`] of the file the value came from:
 //!
 //! ```
-//! use gitlab_runner_chart::diagnostic::Diagnostic;
-//! use gitlab_runner_chart::values::{load::load, path::Path};
+//! use gitlab_runner_chart::__private::diagnostic::Diagnostic;
+//! use gitlab_runner_chart::__private::values::{load::load, path::Path};
 //!
 //! let text = "runners:\n  cache:\n    cacheType: s4\n";
 //! let index = load("values.yaml", text).unwrap().spans;
@@ -57,7 +57,13 @@ use crate::values::path::{Path, Segment};
 use crate::values::spans::{Span, SpanIndex};
 
 /// How bad a problem is. Errors sort before warnings.
+///
+/// ```
+/// use gitlab_runner_chart::Severity;
+/// assert!(Severity::Error < Severity::Warning);
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum Severity {
     /// The values are wrong: rendering would fail or produce a broken deployment.
     Error,
@@ -67,6 +73,11 @@ pub enum Severity {
 
 impl Severity {
     /// `error` or `warning`.
+    ///
+    /// ```
+    /// use gitlab_runner_chart::Severity;
+    /// assert_eq!(Severity::Warning.label(), "warning");
+    /// ```
     pub fn label(self) -> &'static str {
         match self {
             Severity::Error => "error",
@@ -82,7 +93,16 @@ impl fmt::Display for Severity {
 }
 
 /// Where the offending key or value came from.
+///
+/// ```
+/// use gitlab_runner_chart::{Origin, Values};
+/// let mut values = Values::new();
+/// let error = values.add_yaml("values.yaml", "a: 1\na: 2\n").unwrap_err();
+/// let Some(Origin::File { name, line, .. }) = &error.diagnostics()[0].origin else { panic!() };
+/// assert_eq!((name.as_str(), *line), ("values.yaml", 2));
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum Origin {
     /// A values file: name as given (path or `<stdin>`), location, and the text of that line.
     File {
@@ -117,6 +137,7 @@ pub enum Origin {
 impl Origin {
     /// The origin of a [`Span`] of a values file indexed by `index`: the line's text is taken
     /// from the index, and the width is the span's length, cut at the end of the line.
+    #[doc(hidden)]
     pub fn file(name: impl Into<String>, index: &SpanIndex, span: Span) -> Origin {
         let line_text: std::sync::Arc<str> = index.line(span.line).unwrap_or_default().into();
         let rest = line_text
@@ -133,6 +154,12 @@ impl Origin {
     }
 
     /// The origin of a `--set` expression: `column` (1-based) and `width` in characters.
+    ///
+    /// ```
+    /// use gitlab_runner_chart::{Diagnostic, Origin};
+    /// let d = Diagnostic::error("a", "bad").with_origin(Origin::set("--set", "a=1", 3, 1));
+    /// assert!(d.to_string().contains("a=1"), "{d}");
+    /// ```
     pub fn set(
         flag: impl Into<String>,
         expression: impl Into<String>,
@@ -149,7 +176,16 @@ impl Origin {
 }
 
 /// A problem in the values.
+///
+/// ```
+/// use gitlab_runner_chart::Diagnostic;
+/// let d = Diagnostic::error("runners.cache.cacheType", "expected \"s3\" or \"gcs\"")
+///     .with_help("did you mean `s3`?");
+/// assert!(d.to_string().starts_with("error: runners.cache.cacheType: expected \"s3\" or \"gcs\""));
+/// assert!(d.to_string().contains("help: did you mean `s3`?"));
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct Diagnostic {
     /// Error or warning.
     pub severity: Severity,
@@ -169,6 +205,12 @@ pub struct Diagnostic {
 impl Diagnostic {
     /// A diagnostic with no origin and no help. `path` is anything displayed as a values path:
     /// a [`Path`], or a string.
+    ///
+    /// ```
+    /// use gitlab_runner_chart::{Diagnostic, Severity};
+    /// let d = Diagnostic::new(Severity::Warning, "concurrent", "a number as text");
+    /// assert_eq!(d.to_string(), "warning: concurrent: a number as text");
+    /// ```
     pub fn new(severity: Severity, path: impl fmt::Display, message: impl Into<String>) -> Self {
         Diagnostic {
             severity,
@@ -181,34 +223,63 @@ impl Diagnostic {
     }
 
     /// An error at `path`.
+    ///
+    /// ```
+    /// use gitlab_runner_chart::Diagnostic;
+    /// assert!(Diagnostic::error("", "no values").is_error());
+    /// ```
     pub fn error(path: impl fmt::Display, message: impl Into<String>) -> Self {
         Diagnostic::new(Severity::Error, path, message)
     }
 
     /// A warning at `path`.
+    ///
+    /// ```
+    /// use gitlab_runner_chart::Diagnostic;
+    /// assert!(!Diagnostic::warning("", "ignored").is_error());
+    /// ```
     pub fn warning(path: impl fmt::Display, message: impl Into<String>) -> Self {
         Diagnostic::new(Severity::Warning, path, message)
     }
 
     /// Sets the help line.
+    ///
+    /// ```
+    /// use gitlab_runner_chart::Diagnostic;
+    /// let d = Diagnostic::error("concurent", "unknown key").with_help("did you mean `concurrent`?");
+    /// assert_eq!(d.help.as_deref(), Some("did you mean `concurrent`?"));
+    /// ```
     pub fn with_help(mut self, help: impl Into<String>) -> Self {
         self.help = Some(help.into());
         self
     }
 
     /// Adds a note line.
+    ///
+    /// ```
+    /// use gitlab_runner_chart::Diagnostic;
+    /// let d = Diagnostic::error("a.x", "unknown key `x`").with_note("the keys of `a`: b, c");
+    /// assert_eq!(d.notes, ["the keys of `a`: b, c"]);
+    /// ```
     pub fn with_note(mut self, note: impl Into<String>) -> Self {
         self.notes.push(note.into());
         self
     }
 
     /// Sets the origin.
+    ///
+    /// ```
+    /// use gitlab_runner_chart::{Diagnostic, Origin};
+    /// let d = Diagnostic::error("a", "bad").with_origin(Origin::ChartDefault);
+    /// assert!(d.to_string().contains("(chart default)"), "{d}");
+    /// ```
     pub fn with_origin(mut self, origin: Origin) -> Self {
         self.origin = Some(origin);
         self
     }
 
     /// Sets the origin to `span` of the file `name` indexed by `index` (see [`Origin::file`]).
+    #[doc(hidden)]
     pub fn with_origin_from_file(self, name: &str, index: &SpanIndex, span: Span) -> Self {
         self.with_origin(Origin::file(name, index, span))
     }
@@ -218,6 +289,7 @@ impl Diagnostic {
     /// `path` (the value was missing, say), points at the key of its deepest ancestor in the
     /// file ([`SpanIndex::nearest`]); when the file holds nothing of it, the origin is left
     /// as it was.
+    #[doc(hidden)]
     pub fn with_value_origin(self, name: &str, index: &SpanIndex, path: &Path) -> Self {
         match index.nearest(path) {
             Some((_, span)) => self.with_origin_from_file(name, index, span),
@@ -228,6 +300,7 @@ impl Diagnostic {
     /// Points at the **key** of `path` in the file `name` indexed by `index`: for a problem
     /// with the key itself (an unknown key, a misspelled one). Falls back like
     /// [`with_value_origin`](Self::with_value_origin).
+    #[doc(hidden)]
     pub fn with_key_origin(self, name: &str, index: &SpanIndex, path: &Path) -> Self {
         match index.key(path) {
             Some(span) => self.with_origin_from_file(name, index, span),
@@ -236,6 +309,11 @@ impl Diagnostic {
     }
 
     /// Whether this is an error.
+    ///
+    /// ```
+    /// use gitlab_runner_chart::Diagnostic;
+    /// assert!(Diagnostic::error("a", "bad").is_error());
+    /// ```
     pub fn is_error(&self) -> bool {
         self.severity == Severity::Error
     }
@@ -441,7 +519,7 @@ impl Diagnostic {
 }
 
 impl fmt::Display for Diagnostic {
-    /// rustc's layout (see the [module documentation](self)), without colors and without a
+    /// rustc's layout, without colors and without a
     /// final line break: [`render`](Diagnostic::render) in [`ReportStyle::Plain`].
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(&self.render(ReportStyle::Plain))
@@ -489,7 +567,7 @@ fn summary_line(diags: &[Diagnostic]) -> Option<Diagnostic> {
 /// the first of them.
 ///
 /// ```
-/// use gitlab_runner_chart::diagnostic::{drop_repeated_notes, Diagnostic};
+/// use gitlab_runner_chart::__private::diagnostic::{drop_repeated_notes, Diagnostic};
 /// let mut diags = vec![
 ///     Diagnostic::error("a.x", "unknown key `x`").with_note("the keys of `a`: b, c"),
 ///     Diagnostic::error("a.y", "unknown key `y`").with_note("the keys of `a`: b, c"),
@@ -509,7 +587,7 @@ pub fn drop_repeated_notes(diags: &mut [Diagnostic]) {
 /// line and a line break. Empty when there are none.
 ///
 /// ```
-/// use gitlab_runner_chart::diagnostic::{render_all, Diagnostic};
+/// use gitlab_runner_chart::__private::diagnostic::{render_all, Diagnostic};
 /// let report = render_all(&[
 ///     Diagnostic::error("concurrent", "expected a number, found \"ten\""),
 ///     Diagnostic::warning("", "unknown key `foo`"),
@@ -529,7 +607,7 @@ pub fn render_all(diags: &[Diagnostic]) -> String {
 /// [`render_all`] in `style`: with [`ReportStyle::Colored`], the report for a terminal.
 ///
 /// ```
-/// use gitlab_runner_chart::diagnostic::{render_all, render_all_in, Diagnostic, ReportStyle};
+/// use gitlab_runner_chart::__private::diagnostic::{render_all, render_all_in, Diagnostic, ReportStyle};
 /// let diags = [Diagnostic::error("concurrent", "expected a number")];
 /// assert_eq!(render_all_in(&diags, ReportStyle::Plain), render_all(&diags));
 /// let colored = render_all_in(&diags, ReportStyle::Colored);
@@ -548,14 +626,20 @@ pub fn render_all_in(diags: &[Diagnostic], style: ReportStyle) -> String {
     out
 }
 
-/// All the problems found in the values: an error (for [`crate::Error`]) whose `Display` is the
-/// report of [`render_all`] without its final line break (`format!("{d}\n") == render_all(&d)`).
+/// All the problems found in the values: their `Display` is the report: every diagnostic, each
+/// followed by a blank line, then a summary line (`error: 2 problems in the values`).
 /// Derefs to the slice of diagnostics.
+///
+/// ```
+/// use gitlab_runner_chart::{Diagnostic, Diagnostics};
+/// let report = Diagnostics::new(vec![Diagnostic::error("concurrent", "expected a number")]);
+/// assert_eq!(report.to_string(), "error: concurrent: expected a number\n\nerror: 1 problem in the values");
+/// ```
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Diagnostics(pub Vec<Diagnostic>);
 
 impl Diagnostics {
-    /// The report (see [`render_all_in`]) in `style`, without its final line break: in
+    /// The report in `style`, without its final line break: in
     /// [`ReportStyle::Plain`], the same as `Display`.
     pub fn render(&self, style: ReportStyle) -> String {
         let report = render_all_in(&self.0, style);
@@ -566,26 +650,54 @@ impl Diagnostics {
     }
 
     /// Wraps a list of diagnostics, in the order given.
+    ///
+    /// ```
+    /// use gitlab_runner_chart::{Diagnostic, Diagnostics};
+    /// assert_eq!(Diagnostics::new(vec![Diagnostic::warning("a", "b")]).len(), 1);
+    /// ```
     pub fn new(diagnostics: Vec<Diagnostic>) -> Diagnostics {
         Diagnostics(diagnostics)
     }
 
     /// Whether any of them is an error.
+    ///
+    /// ```
+    /// use gitlab_runner_chart::{Diagnostic, Diagnostics};
+    /// assert!(!Diagnostics::new(vec![Diagnostic::warning("a", "b")]).has_errors());
+    /// ```
     pub fn has_errors(&self) -> bool {
         self.0.iter().any(Diagnostic::is_error)
     }
 
     /// The errors.
+    ///
+    /// ```
+    /// use gitlab_runner_chart::{Diagnostic, Diagnostics};
+    /// let all = Diagnostics::new(vec![Diagnostic::warning("a", "b"), Diagnostic::error("c", "d")]);
+    /// assert_eq!(all.errors().map(|d| d.path.as_str()).collect::<Vec<_>>(), ["c"]);
+    /// ```
     pub fn errors(&self) -> impl Iterator<Item = &Diagnostic> {
         self.0.iter().filter(|d| d.is_error())
     }
 
     /// The warnings.
+    ///
+    /// ```
+    /// use gitlab_runner_chart::{Diagnostic, Diagnostics};
+    /// let all = Diagnostics::new(vec![Diagnostic::warning("a", "b"), Diagnostic::error("c", "d")]);
+    /// assert_eq!(all.warnings().count(), 1);
+    /// ```
     pub fn warnings(&self) -> impl Iterator<Item = &Diagnostic> {
         self.0.iter().filter(|d| !d.is_error())
     }
 
     /// The diagnostics.
+    ///
+    /// ```
+    /// use gitlab_runner_chart::{Diagnostic, Diagnostics};
+    /// let list: Vec<Diagnostic> = Diagnostics::new(vec![Diagnostic::error("a", "b")]).into_vec();
+    /// assert_eq!(list[0].path, "a");
+    /// ```
     pub fn into_vec(self) -> Vec<Diagnostic> {
         self.0
     }

@@ -7,12 +7,25 @@ use crate::context::{Capabilities, TemplateView};
 use crate::diagnostic::{drop_repeated_notes, Diagnostic, Diagnostics, Origin, Severity};
 use crate::manifest::{sort_by_install_order, split_documents, Manifests};
 use crate::schema::check::Checker;
-use crate::values::{merge, UserValues};
+use crate::values::{merge, Values};
 use crate::{Chart, ChartError, Error, KubeVersion, Release, TemplateError};
 
 /// Where and for what a chart is rendered: the release, the target Kubernetes version, and
-/// whether unknown keys in the values are errors.
+/// whether unknown keys in the values are errors. Built from [`RenderOptions::new`] (or
+/// `default()`) and a `with_` method for each field.
+///
+/// ```
+/// use gitlab_runner_chart::{KubeVersion, Release, RenderOptions};
+/// let options = RenderOptions::new(Release::new("ci", "gitlab")?)
+///     .with_kube_version("1.30".parse()?)
+///     .with_api_versions(vec!["monitoring.coreos.com/v1".into()])
+///     .with_strict(false);
+/// assert_eq!(options.kube_version, KubeVersion::new(1, 30, 0));
+/// assert_eq!(options.release.namespace, "gitlab");
+/// # Ok::<(), gitlab_runner_chart::Error>(())
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct RenderOptions {
     /// `Release.Name`, `Release.Namespace`, ...
     pub release: Release,
@@ -27,6 +40,7 @@ pub struct RenderOptions {
 }
 
 impl Default for RenderOptions {
+    /// The options of `helm template` without flags: release `release-name` in `default`.
     fn default() -> RenderOptions {
         RenderOptions::new(Release::default())
     }
@@ -34,7 +48,14 @@ impl Default for RenderOptions {
 
 impl RenderOptions {
     /// Options for `release`, the default Kubernetes version ([`KubeVersion::DEFAULT`]),
-    /// strict about unknown keys.
+    /// strict about unknown keys, no API versions.
+    ///
+    /// ```
+    /// use gitlab_runner_chart::{KubeVersion, Release, RenderOptions};
+    /// let options = RenderOptions::new(Release::new("ci", "gitlab")?);
+    /// assert_eq!((options.kube_version, options.strict), (KubeVersion::DEFAULT, true));
+    /// # Ok::<(), gitlab_runner_chart::Error>(())
+    /// ```
     pub fn new(release: Release) -> RenderOptions {
         RenderOptions {
             release,
@@ -44,7 +65,27 @@ impl RenderOptions {
         }
     }
 
-    /// The same options for another Kubernetes version.
+    /// The same options for another release.
+    ///
+    /// ```
+    /// use gitlab_runner_chart::{Release, RenderOptions};
+    /// let options = RenderOptions::default().with_release(Release::new("ci", "gitlab")?);
+    /// assert_eq!(options.release.name, "ci");
+    /// # Ok::<(), gitlab_runner_chart::Error>(())
+    /// ```
+    pub fn with_release(mut self, release: Release) -> RenderOptions {
+        self.release = release;
+        self
+    }
+
+    /// The same options for another Kubernetes version (`Capabilities.KubeVersion`: it selects
+    /// API versions, e.g. of the HPA).
+    ///
+    /// ```
+    /// use gitlab_runner_chart::{KubeVersion, RenderOptions};
+    /// let options = RenderOptions::default().with_kube_version(KubeVersion::new(1, 20, 0));
+    /// assert!(!options.kube_version.at_least(1, 23));
+    /// ```
     pub fn with_kube_version(mut self, kube_version: KubeVersion) -> RenderOptions {
         self.kube_version = kube_version;
         self
@@ -53,13 +94,13 @@ impl RenderOptions {
     /// The same options with `Capabilities.APIVersions` set to `api_versions`.
     ///
     /// ```
-    /// use gitlab_runner_chart::{Chart, RenderOptions, Renderer, UserValues};
+    /// use gitlab_runner_chart::{Chart, RenderOptions, Renderer, Values};
     /// let template = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x\ndata:\n  \
     ///     prom: \"{{ 'monitoring.coreos.com/v1' in Capabilities.APIVersions }}\"\n";
     /// let chart = Chart::from_parts("Chart.yaml", "apiVersion: v2\nname: c\nversion: 1.0.0\n", "",
     ///     [("cm.yaml".to_string(), template.to_string())])?;
     /// let renderer = Renderer::new(chart)?;
-    /// let render = |options: &RenderOptions| renderer.render(&UserValues::new(), options);
+    /// let render = |options: &RenderOptions| renderer.render(&Values::new(), options);
     /// let plain = render(&RenderOptions::default())?;
     /// assert!(plain.find("ConfigMap").unwrap().content().ends_with("prom: \"false\""));
     /// let options = RenderOptions::default().with_api_versions(vec!["monitoring.coreos.com/v1".into()]);
@@ -73,6 +114,17 @@ impl RenderOptions {
 
     /// The same options, with unknown keys as errors (`true`) or as warnings (`false`, for
     /// values files shared with other tools).
+    ///
+    /// ```
+    /// use gitlab_runner_chart::{Chart, RenderOptions, Renderer, Values};
+    /// let mut values = Values::new();
+    /// values.set("myOwnKey=1")?;
+    /// let renderer = Renderer::new(Chart::builtin())?;
+    /// assert!(renderer.render(&values, &RenderOptions::default()).is_err());
+    /// let lenient = RenderOptions::default().with_strict(false);
+    /// assert!(renderer.render(&values, &lenient)?.warnings().iter().any(|w| w.path == "myOwnKey"));
+    /// # Ok::<(), gitlab_runner_chart::Error>(())
+    /// ```
     pub fn with_strict(mut self, strict: bool) -> RenderOptions {
         self.strict = strict;
         self
@@ -82,9 +134,9 @@ impl RenderOptions {
 /// A chart whose templates are compiled and ready to render.
 ///
 /// ```
-/// use gitlab_runner_chart::{Chart, RenderOptions, Renderer, UserValues};
+/// use gitlab_runner_chart::{Chart, RenderOptions, Renderer, Values};
 /// let renderer = Renderer::new(Chart::builtin())?;
-/// let manifests = renderer.render(&UserValues::new(), &RenderOptions::default())?;
+/// let manifests = renderer.render(&Values::new(), &RenderOptions::default())?;
 /// assert_eq!(manifests.kinds(), ["ConfigMap", "Deployment"]);
 /// assert_eq!(manifests.find("Deployment").unwrap().name(), "release-name-gitlab-runner");
 /// # Ok::<(), gitlab_runner_chart::Error>(())
@@ -117,8 +169,19 @@ impl std::fmt::Debug for Renderer {
 }
 
 impl Renderer {
-    /// Compiles every template of `chart`; a syntax error names the template and line.
-    pub fn new(chart: Chart) -> Result<Renderer, ChartError> {
+    /// Compiles every template of `chart`; a syntax error is an error of kind
+    /// [`Chart`](crate::ErrorKind::Chart) naming the template and line.
+    ///
+    /// ```
+    /// use gitlab_runner_chart::{Chart, ErrorKind, Renderer};
+    /// let renderer = Renderer::new(Chart::current())?;
+    /// assert_eq!(renderer.chart().metadata().name, "gitlab-runner");
+    /// let broken = Chart::from_parts("Chart.yaml", "apiVersion: v2\nname: c\nversion: 1.0.0\n", "",
+    ///     [("cm.yaml".to_string(), "{% if %}".to_string())])?;
+    /// assert_eq!(Renderer::new(broken).unwrap_err().kind(), ErrorKind::Chart);
+    /// # Ok::<(), gitlab_runner_chart::Error>(())
+    /// ```
+    pub fn new(chart: Chart) -> Result<Renderer, Error> {
         let mut env = crate::engine::environment();
         let mut manifest_templates = Vec::new();
         for (name, source) in chart.templates() {
@@ -162,21 +225,40 @@ impl Renderer {
     }
 
     /// The chart being rendered.
+    ///
+    /// ```
+    /// use gitlab_runner_chart::{Chart, Renderer};
+    /// let renderer = Renderer::new(Chart::shell())?;
+    /// assert_eq!(renderer.chart().metadata().name, "gitlab-runner-shell");
+    /// # Ok::<(), gitlab_runner_chart::Error>(())
+    /// ```
     pub fn chart(&self) -> &Chart {
         &self.chart
     }
 
     /// The values templates see: the user's values coalesced over the chart defaults, and
-    /// checked against the chart's schema. Problems are returned all at once
-    /// ([`Error::Invalid`]); warnings (unknown keys when not strict, the merge warnings of a map
+    /// checked against the chart's schema. Problems are returned all at once (an error of
+    /// kind [`Invalid`](crate::ErrorKind::Invalid)); warnings (unknown keys when not strict, the merge warnings of a map
     /// meeting a value that is not one, unless the schema refuses that value anyway) come with
     /// the values.
+    ///
+    /// ```
+    /// use gitlab_runner_chart::{yaml, Chart, RenderOptions, Renderer, Values};
+    /// let mut values = Values::new();
+    /// values.set("concurrent=4")?;
+    /// let renderer = Renderer::new(Chart::builtin())?;
+    /// let (merged, warnings) = renderer.checked_values(&values, &RenderOptions::default())?;
+    /// assert_eq!(merged["concurrent"], yaml::Value::from(4));
+    /// assert!(merged.contains_key("rbac")); // a chart default
+    /// assert!(warnings.iter().all(|warning| !warning.is_error()));
+    /// # Ok::<(), gitlab_runner_chart::Error>(())
+    /// ```
     pub fn checked_values(
         &self,
-        values: &UserValues,
+        values: &Values,
         options: &RenderOptions,
     ) -> Result<(serde_yaml::Mapping, Vec<Diagnostic>), Error> {
-        let user = values.merged()?;
+        let user = values.merged();
         let (mut merged, merge_warnings) = merge::coalesce(
             user,
             self.chart.default_values(),
@@ -240,19 +322,35 @@ impl Renderer {
         sort_diagnostics(&mut diagnostics, values);
         drop_repeated_notes(&mut diagnostics);
         if diagnostics.iter().any(|d| d.severity == Severity::Error) {
-            return Err(Error::Invalid(Diagnostics(diagnostics)));
+            return Err(Diagnostics(diagnostics).into());
         }
         Ok((merged, diagnostics))
     }
 
-    /// Renders every template and returns the objects in Helm's install order.
-    pub fn render(&self, values: &UserValues, options: &RenderOptions) -> Result<Manifests, Error> {
+    /// Renders every template and returns the objects in Helm's install order. Values the
+    /// chart refuses are an error of kind [`Invalid`](crate::ErrorKind::Invalid) with every
+    /// problem at once.
+    ///
+    /// ```
+    /// use gitlab_runner_chart::{Chart, ErrorKind, RenderOptions, Renderer, Values};
+    /// let renderer = Renderer::new(Chart::current())?;
+    /// let mut values = Values::new();
+    /// values.add_yaml("values.yaml", "gitlabUrl: https://gitlab.example.com/\nrunnerToken: glrt-x\n")?;
+    /// let manifests = renderer.render(&values, &RenderOptions::default())?;
+    /// assert!(manifests.kinds().contains(&"Deployment"));
+    /// values.add_yaml("typo.yaml", "concurent: 4\n")?;
+    /// let error = renderer.render(&values, &RenderOptions::default()).unwrap_err();
+    /// assert_eq!(error.kind(), ErrorKind::Invalid);
+    /// assert_eq!(error.diagnostics()[0].path, "concurent");
+    /// # Ok::<(), gitlab_runner_chart::Error>(())
+    /// ```
+    pub fn render(&self, values: &Values, options: &RenderOptions) -> Result<Manifests, Error> {
         let (merged, warnings) = self.checked_values(values, options)?;
         // a value that is a Go template and failed: shown at its line in the values file
         self.render_checked(&merged, warnings, options)
-            .map_err(|e| match e {
-                Error::Template(error) => template_error(values, error),
-                other => other,
+            .map_err(|e| match e.into_template_error() {
+                Ok(error) => template_error(values, error),
+                Err(other) => other,
             })
     }
 
@@ -340,17 +438,17 @@ const RENDERED: &str = "Rendered";
 
 /// A failed render as the error to report: a value that is a Go template and failed
 /// becomes a diagnostic at its line and column inside the user's values file.
-fn template_error(values: &UserValues, error: TemplateError) -> Error {
+fn template_error(values: &Values, error: TemplateError) -> Error {
     let Some(tpl) = &error.in_value else {
-        return Error::Template(error);
+        return error.into();
     };
     let Ok(path) = crate::values::Path::parse(&tpl.path) else {
-        return Error::Template(error);
+        return error.into();
     };
     let origin = values
         .origin(&path, false)
         .map(|origin| origin_in_value(values, origin, tpl.line, tpl.column));
-    Error::Invalid(Diagnostics(vec![Diagnostic {
+    Error::from(Diagnostics(vec![Diagnostic {
         severity: Severity::Error,
         path: tpl.path.clone(),
         message: format!(
@@ -366,7 +464,7 @@ fn template_error(values: &UserValues, error: TemplateError) -> Error {
 /// The position of `line:column` of a string value in its file: inside a literal block
 /// scalar (`|`) below its header, or on the line of a one-line scalar; otherwise the value's
 /// own position.
-fn origin_in_value(values: &UserValues, origin: Origin, line: usize, column: usize) -> Origin {
+fn origin_in_value(values: &Values, origin: Origin, line: usize, column: usize) -> Origin {
     let Origin::File {
         name,
         line: at,
@@ -411,7 +509,7 @@ fn origin_in_value(values: &UserValues, origin: Origin, line: usize, column: usi
 
 /// Problems in the order a person fixes them: file by file in the order given, line by line,
 /// then `--set` expressions, then chart defaults; by values path where there is no location.
-fn sort_diagnostics(diagnostics: &mut [Diagnostic], values: &UserValues) {
+fn sort_diagnostics(diagnostics: &mut [Diagnostic], values: &Values) {
     let files = values.file_names();
     let rank = |d: &Diagnostic| match &d.origin {
         Some(Origin::File {
@@ -432,7 +530,7 @@ fn sort_diagnostics(diagnostics: &mut [Diagnostic], values: &UserValues) {
 /// Where the problem at `path` comes from: a user source, else the chart defaults; for a path
 /// that is in neither (a missing key), the nearest enclosing value.
 fn origin_of(
-    values: &UserValues,
+    values: &Values,
     defaults: &serde_yaml::Mapping,
     path: &crate::values::Path,
     on_key: bool,

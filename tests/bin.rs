@@ -10,7 +10,7 @@ mod support;
 use std::path::Path;
 use std::process::{Command, Output, Stdio};
 
-use gitlab_runner_chart::{Chart, Release, RenderOptions, Renderer, UserValues};
+use gitlab_runner_chart::{Chart, Release, RenderOptions, Renderer, Values};
 
 const BINARY: &str = env!("CARGO_BIN_EXE_gitlab-runner-chart");
 const ROOT: &str = env!("CARGO_MANIFEST_DIR");
@@ -63,7 +63,7 @@ fn the_binary_renders_what_the_library_renders() {
     );
     assert_eq!(output.status.code(), Some(0), "{}", text(&output.stderr));
     assert_eq!(text(&output.stderr), "", "no diagnostics");
-    let mut values = UserValues::new();
+    let mut values = Values::new();
     values.set("runnerToken=glrt-x").unwrap();
     let renderer = Renderer::new(Chart::builtin()).unwrap();
     let options = RenderOptions::new(Release::new("ci", "gitlab").unwrap());

@@ -12,8 +12,8 @@
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::cell::Cell;
 
-use gitlab_runner_chart::values::strvals::{MAX_LIST_INDEX, MAX_PADDED_ELEMENTS};
-use gitlab_runner_chart::{Chart, Error, Release, RenderOptions, Renderer, UserValues};
+use gitlab_runner_chart::__private::values::strvals::{MAX_LIST_INDEX, MAX_PADDED_ELEMENTS};
+use gitlab_runner_chart::{Chart, Error, ErrorKind, Release, RenderOptions, Renderer, Values};
 
 // ---- the counting allocator ----
 
@@ -140,7 +140,7 @@ fn one_long_line_with_an_error_at_the_end(bytes: usize) -> String {
     )
 }
 
-fn render(values: &UserValues) -> Result<String, Error> {
+fn render(values: &Values) -> Result<String, Error> {
     let renderer = Renderer::new(Chart::builtin())?;
     let options = RenderOptions::new(Release::new("ci", "gitlab")?);
     Ok(renderer.render(values, &options)?.to_string())
@@ -151,7 +151,7 @@ fn render(values: &UserValues) -> Result<String, Error> {
 #[test]
 fn set_expressions_padding_lists_past_the_limit_are_refused_with_little_memory() {
     // `--set k0[65536]=1 --set k1[65536]=1 ...`: 661 MB for a hundred before the limit.
-    let mut values = UserValues::new();
+    let mut values = Values::new();
     let (results, usage) = measure(|| {
         (0..100)
             .map(|i| values.set(&format!("k{i}[{MAX_LIST_INDEX}]=1")))
@@ -173,7 +173,7 @@ fn set_expressions_padding_lists_past_the_limit_are_refused_with_little_memory()
     assert!(usage.total < 4 * MB, "{usage:?}");
 
     // What was accepted is written within the limit: two lists of 65537 values.
-    let (merged, usage) = measure(|| values.merged().expect("within the limit"));
+    let (merged, usage) = measure(|| values.merged());
     assert_eq!(merged.len(), 2);
     let value = std::mem::size_of::<serde_yaml::Value>();
     assert!(
@@ -188,7 +188,7 @@ fn one_set_expression_padding_past_the_limit_is_refused_with_little_memory() {
         .map(|i| format!("k{i}[{MAX_LIST_INDEX}]=1"))
         .collect::<Vec<_>>()
         .join(",");
-    let mut values = UserValues::new();
+    let mut values = Values::new();
     let (result, usage) = measure(|| values.set(&expression));
     let message = result.expect_err("past the limit").to_string();
     assert!(
@@ -203,7 +203,7 @@ fn one_set_expression_padding_past_the_limit_is_refused_with_little_memory() {
 #[test]
 fn an_error_in_a_one_megabyte_set_value_is_a_short_message() {
     let expression = format!("runners.tags={},oops", "x".repeat(MB));
-    let mut values = UserValues::new();
+    let mut values = Values::new();
     let (result, usage) = measure(|| values.set(&expression).map_err(|e| e.to_string()));
     let message = result.expect_err("no `=` after `oops`");
     assert!(message.len() < 600, "{} bytes", message.len());
@@ -224,13 +224,14 @@ fn an_error_in_a_one_megabyte_set_value_is_a_short_message() {
 #[test]
 fn an_error_at_the_end_of_a_four_megabyte_line_is_a_short_message() {
     let yaml = one_long_line_with_an_error_at_the_end(4 * MB - 100);
-    let mut values = UserValues::new();
+    let mut values = Values::new();
     values.add_yaml("values.json", &yaml).expect("valid YAML");
     let (result, usage) = measure(|| render(&values));
-    let Err(Error::Invalid(diagnostics)) = result else {
+    let Err(error) = result else {
         panic!("expected invalid values");
     };
-    let (message, formatting) = measure(|| diagnostics.to_string());
+    assert_eq!(error.kind(), ErrorKind::Invalid, "{error}");
+    let (message, formatting) = measure(|| error.to_string());
     assert!(
         message.starts_with("error: concurrent: expected a whole number from 0 to 2147483647"),
         "{message}"
@@ -258,7 +259,7 @@ fn a_syntax_error_at_the_end_of_a_four_megabyte_line_is_a_short_message() {
     let mut yaml = one_long_line_with_an_error_at_the_end(4 * MB - 100);
     yaml.pop();
     yaml.push(']');
-    let mut values = UserValues::new();
+    let mut values = Values::new();
     let (result, usage) = measure(|| values.add_yaml("values.json", &yaml));
     let error = result.expect_err("invalid YAML");
     let (message, formatting) = measure(|| error.to_string());
@@ -292,7 +293,7 @@ fn a_syntax_error_at_the_end_of_a_four_megabyte_line_is_a_short_message() {
 fn an_alias_bomb_is_refused_with_bounded_memory() {
     let yaml = alias_bomb_yaml(1_000, 10_000);
     assert!(yaml.len() < 200 * 1024, "{} bytes", yaml.len());
-    let mut values = UserValues::new();
+    let mut values = Values::new();
     let (result, usage) = measure(|| values.add_yaml("values.yaml", &yaml));
     let message = match result {
         Ok(()) => panic!("an alias bomb accepted, {usage:?}"),
@@ -307,7 +308,7 @@ fn an_alias_bomb_is_refused_with_bounded_memory() {
     // the memory of those copies, whatever the number of references after them.
     assert!(usage.peak < 40 * MB, "{usage:?}");
     let bigger = alias_bomb_yaml(1_000, 100_000);
-    let (result, bigger_usage) = measure(|| UserValues::new().add_yaml("values.yaml", &bigger));
+    let (result, bigger_usage) = measure(|| Values::new().add_yaml("values.yaml", &bigger));
     assert!(result.is_err());
     assert!(
         bigger_usage.peak < usage.peak + 2 * bigger.len(),
@@ -316,7 +317,7 @@ fn an_alias_bomb_is_refused_with_bounded_memory() {
     // Under the ratio rule, the absolute cap: 40,000 scalars copied 3 times each by one
     // sequence of 120,000 aliases is refused past 100,000 values copied, still bounded.
     let yaml = alias_bomb_yaml(40_000, 3);
-    let mut values = UserValues::new();
+    let mut values = Values::new();
     let (result, usage) = measure(|| values.add_yaml("values.yaml", &yaml));
     let message = result
         .expect_err("more than 100,000 values copied")

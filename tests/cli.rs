@@ -12,7 +12,7 @@ use std::io::Write as _;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 
-use gitlab_runner_chart::{Chart, KubeVersion, Release, RenderOptions, Renderer, UserValues};
+use gitlab_runner_chart::{Chart, KubeVersion, Release, RenderOptions, Renderer, Values};
 
 const ROOT: &str = env!("CARGO_MANIFEST_DIR");
 
@@ -110,7 +110,7 @@ fn library_render(
     set_string: &[&str],
     kube: KubeVersion,
 ) -> String {
-    let mut values = UserValues::new();
+    let mut values = Values::new();
     for file in files {
         let text = std::fs::read_to_string(Path::new(ROOT).join(file)).unwrap();
         values.add_yaml(file, &text).unwrap();

@@ -7,7 +7,7 @@
 //! Values that go through `tpl` get the hostile string without `{{` (a template there is a
 //! template by design), and once more through a template that prints a hostile value.
 
-use gitlab_runner_chart::{Chart, Release, RenderOptions, Renderer, UserValues};
+use gitlab_runner_chart::{Chart, Release, RenderOptions, Renderer, Values};
 use serde_yaml::{Mapping, Value};
 
 /// Every character that could end a YAML scalar, start a document, a comment, a TOML string or
@@ -182,11 +182,11 @@ fn with_extras(values: &mut Value, path: &str) {
 }
 
 fn render(values: &Value) -> Result<String, gitlab_runner_chart::Error> {
-    let mut user = UserValues::new();
+    let mut user = Values::new();
     user.add_yaml("values.yaml", &serde_yaml::to_string(values).unwrap())?;
     let options = RenderOptions::new(Release::new("ci", "gitlab")?)
         .with_api_versions(vec!["monitoring.coreos.com/v1".to_string()]);
-    let renderer = Renderer::new(Chart::current().with_schema(None))?;
+    let renderer = Renderer::new(Chart::current().without_schema())?;
     Ok(renderer.render(&user, &options)?.to_string())
 }
 

@@ -20,7 +20,7 @@ mod support;
 
 use std::path::{Path, PathBuf};
 
-use gitlab_runner_chart::{Chart, KubeVersion, Release, RenderOptions, Renderer, UserValues};
+use gitlab_runner_chart::{Chart, KubeVersion, Release, RenderOptions, Renderer, Values};
 
 const ROOT: &str = env!("CARGO_MANIFEST_DIR");
 
@@ -66,12 +66,12 @@ fn render_case(dir: &Path, chart: Chart) -> String {
         .map(|v| v.parse().unwrap())
         .unwrap_or(KubeVersion::DEFAULT);
     let chart = if options.skip_schema_validation {
-        chart.with_schema(None)
+        chart.without_schema()
     } else {
         chart
     };
     let render = || -> Result<String, gitlab_runner_chart::Error> {
-        let mut user = UserValues::new();
+        let mut user = Values::new();
         user.add_yaml("values.yaml", &values)?;
         let release = Release::new(&options.release, &options.namespace)?;
         let options = RenderOptions::new(release).with_kube_version(kube);

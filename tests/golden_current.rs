@@ -29,7 +29,7 @@
 
 use std::path::{Path, PathBuf};
 
-use gitlab_runner_chart::{Chart, Release, RenderOptions, Renderer, UserValues};
+use gitlab_runner_chart::{Chart, Release, RenderOptions, Renderer, Values};
 use serde::Deserialize;
 use serde_yaml::Value;
 
@@ -85,7 +85,7 @@ fn render_case(dir: &Path) -> String {
         .unwrap_or_else(|e| panic!("{}: {e}", dir.display()));
     let options = options(dir);
     let render = || -> Result<String, gitlab_runner_chart::Error> {
-        let mut user = UserValues::new();
+        let mut user = Values::new();
         user.add_yaml("values.yaml", &values)?;
         let release = Release::new(&options.release, &options.namespace)?;
         let render_options =

@@ -42,7 +42,7 @@ mod support;
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
-use gitlab_runner_chart::{Chart, KubeVersion, Release, RenderOptions, Renderer, UserValues};
+use gitlab_runner_chart::{Chart, KubeVersion, Release, RenderOptions, Renderer, Values};
 use serde_json::Value as Json;
 
 #[path = "k8s_types/check.rs"]
@@ -157,7 +157,7 @@ struct Findings {
 
 fn check_input(input: &Input, renderers: &[Renderer; 2]) -> Findings {
     let renderer = &renderers[usize::from(input.checked)];
-    let mut values = UserValues::new();
+    let mut values = Values::new();
     values
         .add_yaml(&input.name, &input.values)
         .unwrap_or_else(|e| panic!("{}: {e}", input.name));
@@ -271,7 +271,7 @@ fn every_rendered_object_is_a_well_typed_kubernetes_object_for_every_version() {
         KubeVersion::DEFAULT
     );
     let renderers = [
-        Renderer::new(Chart::builtin().with_schema(None)).unwrap(),
+        Renderer::new(Chart::builtin().without_schema()).unwrap(),
         Renderer::new(Chart::builtin()).unwrap(),
     ];
     let inputs = inputs();
@@ -456,12 +456,12 @@ fn versions_are_listed_as_ranges() {
 /// every Kubernetes version, gives well-typed objects.
 #[test]
 fn the_shell_chart_renders_well_typed_objects_for_every_version() {
-    use gitlab_runner_chart::{Chart, Release, RenderOptions, UserValues};
+    use gitlab_runner_chart::{Chart, Release, RenderOptions, Values};
     let renderer = Renderer::new(Chart::shell()).unwrap();
     let mut checked = 0;
     for dir in support::case_dirs(&format!("{ROOT}/tests/golden-shell")) {
         let text = std::fs::read_to_string(dir.join("values.yaml")).unwrap();
-        let mut values = UserValues::new();
+        let mut values = Values::new();
         values.add_yaml("values.yaml", &text).unwrap();
         for minor in 20..=37 {
             let options = RenderOptions::new(Release::new("ci", "gitlab").unwrap())
@@ -491,7 +491,7 @@ const CURRENT_CHART_ONLY: &[&str] = &["v1 Service", "v1 Namespace", "networking.
 
 #[test]
 fn the_current_chart_renders_well_typed_objects() {
-    use gitlab_runner_chart::{Chart, Release, RenderOptions, UserValues};
+    use gitlab_runner_chart::{Chart, Release, RenderOptions, Values};
     #[derive(serde::Deserialize, Default)]
     #[serde(rename_all = "camelCase")]
     struct CaseOptions {
@@ -506,7 +506,7 @@ fn the_current_chart_renders_well_typed_objects() {
         let case: CaseOptions = std::fs::read_to_string(dir.join("options.yaml"))
             .map(|t| serde_yaml::from_str(&t).unwrap())
             .unwrap_or_default();
-        let mut values = UserValues::new();
+        let mut values = Values::new();
         values.add_yaml("values.yaml", &text).unwrap();
         for minor in [25, 33, NEWEST_MINOR] {
             let options = RenderOptions::new(Release::new("ci", "gitlab").unwrap())

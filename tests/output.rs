@@ -4,7 +4,7 @@
 
 mod support;
 
-use gitlab_runner_chart::{Chart, Release, RenderOptions, Renderer, UserValues};
+use gitlab_runner_chart::{Chart, Release, RenderOptions, Renderer, Values};
 use proptest::prelude::*;
 use serde_yaml::{Mapping, Value};
 
@@ -12,11 +12,11 @@ use serde_yaml::{Mapping, Value};
 /// newlines, label keys with `: `) into every field, to test that the output quotes them.
 fn renderer() -> &'static Renderer {
     static RENDERER: std::sync::OnceLock<Renderer> = std::sync::OnceLock::new();
-    RENDERER.get_or_init(|| Renderer::new(Chart::builtin().with_schema(None)).unwrap())
+    RENDERER.get_or_init(|| Renderer::new(Chart::builtin().without_schema()).unwrap())
 }
 
 fn render_mapping(values: Mapping) -> Vec<support::Doc> {
-    let mut user = UserValues::new();
+    let mut user = Values::new();
     user.add_mapping(values);
     let options = RenderOptions::new(Release::new("ci", "gitlab").unwrap());
     let out = renderer().render(&user, &options).unwrap().to_string();
@@ -59,7 +59,7 @@ fn rendering_is_deterministic() {
         "/tests/golden/24-hostile-strings/values.yaml"
     ))
     .unwrap();
-    let mut user = UserValues::new();
+    let mut user = Values::new();
     user.add_yaml("hostile.yaml", &values).unwrap();
     user.add_yaml(
         "more.yaml",
@@ -69,7 +69,7 @@ fn rendering_is_deterministic() {
     let options = RenderOptions::new(Release::new("ci", "gitlab").unwrap());
     let first = renderer().render(&user, &options).unwrap().to_string();
     for _ in 0..20 {
-        let again = Renderer::new(Chart::builtin().with_schema(None))
+        let again = Renderer::new(Chart::builtin().without_schema())
             .unwrap()
             .render(&user, &options)
             .unwrap()
@@ -81,7 +81,7 @@ fn rendering_is_deterministic() {
 #[test]
 fn output_stream_has_helm_framing() {
     let docs_text = renderer()
-        .render(&UserValues::new(), &RenderOptions::default())
+        .render(&Values::new(), &RenderOptions::default())
         .unwrap()
         .to_string();
     assert!(docs_text

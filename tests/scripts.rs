@@ -17,7 +17,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{OnceLock, RwLock, RwLockReadGuard, RwLockWriteGuard};
 use std::time::{Duration, Instant};
 
-use gitlab_runner_chart::{Chart, Release, RenderOptions, Renderer, UserValues};
+use gitlab_runner_chart::{Chart, Release, RenderOptions, Renderer, Values};
 use proptest::prelude::*;
 
 // ---------------------------------------------------------------------------------------------
@@ -31,8 +31,8 @@ fn render_data(values_yaml: &str) -> BTreeMap<String, String> {
 /// [`render_data`], with the values or render error as text. The values schema is skipped:
 /// these tests give hostile values the schema refuses, to test the scripts' quoting.
 fn try_render_data(values_yaml: &str) -> Result<BTreeMap<String, String>, String> {
-    let renderer = Renderer::new(Chart::builtin().with_schema(None)).expect("builtin chart");
-    let mut values = UserValues::new();
+    let renderer = Renderer::new(Chart::builtin().without_schema()).expect("builtin chart");
+    let mut values = Values::new();
     values
         .add_yaml("test.yaml", values_yaml)
         .map_err(|e| format!("values rejected: {e}"))?;

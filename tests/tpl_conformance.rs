@@ -5,7 +5,7 @@
 
 use base64::Engine as _;
 use gitlab_runner_chart::{
-    Chart, Error, KubeVersion, Release, RenderOptions, Renderer, UserValues,
+    Chart, Error, ErrorKind, KubeVersion, Release, RenderOptions, Renderer, Values,
 };
 use serde::Deserialize;
 
@@ -65,7 +65,7 @@ fn options() -> RenderOptions {
 fn evaluate(renderer: &Renderer, t: &str) -> Result<String, Error> {
     let mut mapping = serde_yaml::Mapping::new();
     mapping.insert("t".into(), t.into());
-    let mut values = UserValues::new();
+    let mut values = Values::new();
     values.add_yaml("case.yaml", &serde_yaml::to_string(&mapping).unwrap())?;
     let manifests = renderer.render(&values, &options())?;
     let content = manifests.find("ConfigMap").unwrap().content().to_string();
@@ -83,19 +83,13 @@ fn evaluate(renderer: &Renderer, t: &str) -> Result<String, Error> {
 
 /// The error's position inside the value and its message.
 fn in_value(error: &Error) -> Option<(usize, usize, String)> {
-    match error {
-        Error::Invalid(diagnostics) => {
-            let d = diagnostics.0.first()?;
-            let re = regex::Regex::new(r"\(line (\d+), column (\d+)\): (.*)").unwrap();
-            let c = re.captures(&d.message)?;
-            Some((c[1].parse().ok()?, c[2].parse().ok()?, c[3].to_string()))
-        }
-        Error::Template(t) => t
-            .in_value
-            .as_ref()
-            .map(|v| (v.line, v.column, v.message.clone())),
-        _ => None,
+    if error.kind() != ErrorKind::Invalid {
+        return None;
     }
+    let d = error.diagnostics().first()?;
+    let re = regex::Regex::new(r"\(line (\d+), column (\d+)\): (.*)").unwrap();
+    let c = re.captures(&d.message)?;
+    Some((c[1].parse().ok()?, c[2].parse().ok()?, c[3].to_string()))
 }
 
 #[test]
@@ -196,13 +190,15 @@ fn probes_give_what_helm_gives() {
 
 /// The diagnostic of a failing templated value and its line in the values file.
 fn diagnostic_for(yaml: &str) -> (usize, usize, String) {
-    let mut values = UserValues::new();
+    let mut values = Values::new();
     values.add_yaml("my-values.yaml", yaml).unwrap();
     let error = renderer().render(&values, &options()).unwrap_err();
-    let Error::Invalid(diagnostics) = &error else {
-        panic!("not a diagnostic: {error}");
-    };
-    let d = &diagnostics.0[0];
+    assert_eq!(
+        error.kind(),
+        ErrorKind::Invalid,
+        "not a diagnostic: {error}"
+    );
+    let d = &error.diagnostics()[0];
     assert_eq!(d.path, "t");
     match &d.origin {
         Some(gitlab_runner_chart::Origin::File {

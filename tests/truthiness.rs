@@ -16,7 +16,7 @@
 //! - [`SAME_AS_FALSE`]: booleans given as `""`, which Helm renders byte for byte as `false`
 //!   (`runners.locked: ""` too: the key is there, and empty).
 
-use gitlab_runner_chart::{Chart, Release, RenderOptions, Renderer, Severity, UserValues};
+use gitlab_runner_chart::{Chart, Release, RenderOptions, Renderer, Severity, Values};
 use serde_json::Value as Json;
 
 /// The base values of every case: the official chart's defaults differ from ours in these keys.
@@ -651,7 +651,7 @@ fn render_with(values: &str, set: &[&str], set_string: &[&str]) -> Result<Render
     static RENDERER: std::sync::LazyLock<Renderer> =
         std::sync::LazyLock::new(|| Renderer::new(Chart::builtin()).expect("the builtin chart"));
     let renderer = &*RENDERER;
-    let mut user = UserValues::new();
+    let mut user = Values::new();
     user.add_yaml("base.yaml", BASE)
         .map_err(|e| e.to_string())?;
     user.add_yaml("case.yaml", values)

@@ -5,7 +5,7 @@
 //!
 //! A literal block is used only for text that every YAML reader reads back unchanged inside an
 //! indented block: no control character other than tab and newline, no `\r`, no byte-order mark
-//! or Unicode line separator, no line that starts with a tab or (for the first line with text) a
+//! or Unicode line separator, no tab, no first line with text that starts with a
 //! space, and no trailing line of spaces only. Document markers (`---`, `...`) cannot end a block
 //! whose lines are indented, so they need nothing.
 
@@ -76,7 +76,7 @@ fn block_safe(text: &str) -> bool {
     !text.chars().any(|c| {
         (c.is_control() && c != '\n' && c != '\t')
             || matches!(c, '\u{feff}' | '\u{2028}' | '\u{2029}')
-    }) && !text.split('\n').any(|line| line.starts_with('\t'))
+    }) && !text.contains('\t')
         && !text
             .split('\n')
             .any(|line| line.ends_with([' ', '\t']) && line.trim().is_empty() && !line.is_empty())
@@ -153,6 +153,7 @@ mod tests {
             "a\n- item\n? key\n: value\n",
             "x: |\n  y\n\"q\" 'q' {{ t }} $(rm -rf /) `b`\n",
             "a\n\tindented by a tab\n",
+            "a\nb\tc",
             "a\n    deeper\n  less\n",
         ] {
             assert_eq!(read_back(text), text, "{text:?}");

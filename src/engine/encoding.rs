@@ -44,7 +44,7 @@ fn needs_escape(c: char) -> bool {
 /// an error rather than a silently shortened argument.
 ///
 /// ```
-/// use gitlab_runner_chart::engine::encoding::shquote;
+/// use gitlab_runner_chart::__private::engine::encoding::shquote;
 /// use minijinja::Value;
 /// assert_eq!(shquote(&Value::from("$(id)")).unwrap(), "'$(id)'");
 /// assert_eq!(shquote(&Value::from("it's")).unwrap(), r"'it'\''s'");
@@ -84,7 +84,7 @@ pub fn shquote(value: &Value) -> Result<String, Error> {
 /// `tomlString`: a single-line TOML basic string (`"..."`) of the value's text.
 ///
 /// ```
-/// use gitlab_runner_chart::engine::encoding::toml_string;
+/// use gitlab_runner_chart::__private::engine::encoding::toml_string;
 /// use minijinja::Value;
 /// assert_eq!(toml_string(&Value::from("a\"b\n")), r#""a\"b\n""#);
 /// ```

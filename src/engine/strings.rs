@@ -15,7 +15,7 @@ pub fn is_empty(value: &Value) -> bool {
 /// value gives `""` (sprig prints nothing, which YAML reads as null).
 ///
 /// ```
-/// use gitlab_runner_chart::engine::strings::quote;
+/// use gitlab_runner_chart::__private::engine::strings::quote;
 /// use minijinja::Value;
 /// assert_eq!(quote(&Value::from("a: \"b\"")), r#""a: \"b\"""#);
 /// assert_eq!(quote(&Value::from(4096)), r#""4096""#);
@@ -41,7 +41,7 @@ pub fn default(value: Value, fallback: Value) -> Value {
 /// next (`toYaml`, `tomlValue`) still quotes any other string.
 ///
 /// ```
-/// use gitlab_runner_chart::engine::strings::as_number;
+/// use gitlab_runner_chart::__private::engine::strings::as_number;
 /// use minijinja::Value;
 /// assert_eq!(as_number(Value::from("5")), Value::from(5));
 /// assert_eq!(as_number(Value::from("")), Value::from(()));

@@ -48,7 +48,7 @@ pub const INSTALL_ORDER: &[&str] = &[
 /// order of their templates (and of the documents within a template).
 ///
 /// ```
-/// use gitlab_runner_chart::manifest::{sort_by_install_order, Manifest};
+/// use gitlab_runner_chart::__private::manifest::{sort_by_install_order, Manifest};
 /// let m = |kind: &str| Manifest::new("t.yaml", kind, "x", String::new());
 /// let mut list = vec![m("Deployment"), m("Widget"), m("ConfigMap"), m("ServiceAccount")];
 /// sort_by_install_order(&mut list);

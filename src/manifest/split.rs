@@ -14,7 +14,7 @@ use super::{Manifest, ManifestError};
 /// YAML parser, whose result and error messages are then the answer, as before.
 ///
 /// ```
-/// use gitlab_runner_chart::manifest::split_documents;
+/// use gitlab_runner_chart::__private::manifest::split_documents;
 /// let text = "\n---\n# nothing\n---\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\n";
 /// let docs = split_documents("chart/templates/cm.yaml", text).unwrap();
 /// assert_eq!(docs.len(), 1);
@@ -141,16 +141,36 @@ mod tests {
         assert!(docs[0].content().ends_with("    ---\n    echo"));
     }
 
-    /// The documents of every golden render (first chart and shell chart).
+    /// The documents of every golden render (the insta snapshots of the first chart and the
+    /// shell chart, and the current chart's golden files).
     fn golden_documents() -> Vec<String> {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        let mut files: Vec<std::path::PathBuf> = Vec::new();
+        for entry in std::fs::read_dir(root.join("tests/snapshots"))
+            .unwrap()
+            .flatten()
+        {
+            files.push(entry.path());
+        }
+        for entry in std::fs::read_dir(root.join("tests/golden-current"))
+            .unwrap()
+            .flatten()
+        {
+            files.push(entry.path().join("expected.yaml"));
+        }
+        files.sort();
         let mut docs = Vec::new();
-        for dir in ["tests/golden", "tests/golden-shell"] {
-            let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(dir);
-            let mut cases: Vec<_> = std::fs::read_dir(&root).unwrap().flatten().collect();
-            cases.sort_by_key(|e| e.path());
-            for case in cases {
-                let Ok(text) = std::fs::read_to_string(case.path().join("expected.yaml")) else {
+        {
+            for file in files {
+                let Ok(text) = std::fs::read_to_string(&file) else {
                     continue;
+                };
+                // a snapshot starts with insta's header, between two `---` lines
+                let text = match text.strip_prefix("---\n") {
+                    Some(rest) if file.extension().is_some_and(|e| e == "snap") => rest
+                        .split_once("\n---\n")
+                        .map_or(String::new(), |(_, body)| format!("---\n{body}")),
+                    _ => text,
                 };
                 for raw in separate(&text) {
                     let content = trim_document(raw);

@@ -759,7 +759,7 @@ const V2_ON_OLD_KUBERNETES_HELP: &str = "write it as a v2beta1 metric (`metricNa
 /// generated from the same type.
 ///
 /// ```
-/// use gitlab_runner_chart::schema::hpa::metric_problems;
+/// use gitlab_runner_chart::__private::schema::hpa::metric_problems;
 /// let metrics = serde_json::json!([
 ///     {"type": "Pods", "pods": {"metricName": "jobs"}},
 ///     {"type": "Pods", "pods": {"metric": {"name": "j"}, "target": {"type": "AverageValue", "averageValue": 1}}},

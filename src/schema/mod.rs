@@ -20,7 +20,7 @@ use schemars::generate::SchemaSettings;
 /// checked-in `chart/values.schema.json`, which the tests keep equal to this.
 ///
 /// ```
-/// let schema = gitlab_runner_chart::schema::values_schema();
+/// let schema = gitlab_runner_chart::__private::schema::values_schema();
 /// assert_eq!(schema["properties"]["concurrent"]["minimum"], 0);
 /// assert_eq!(schema["additionalProperties"], false);
 /// ```

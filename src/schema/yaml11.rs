@@ -11,12 +11,12 @@ use serde_yaml::{Mapping, Value};
 use crate::diagnostic::{Diagnostic, Origin, Severity};
 use crate::engine::format::go_string;
 use crate::values::path::{Path, Segment};
-use crate::values::{NoteKind, UserValues};
+use crate::values::{NoteKind, Values};
 
 /// The warnings for the notes of the user's files, and the values made text where the chart
 /// expects text (`schema`: the chart's values schema, if it has one).
 pub(crate) fn apply_notes(
-    user: &UserValues,
+    user: &Values,
     merged: &mut Mapping,
     schema: Option<&Json>,
 ) -> Vec<Diagnostic> {

@@ -29,7 +29,6 @@ use minijinja::value::{Object, ValueKind};
 use minijinja::{Error, ErrorKind, State, Value};
 
 pub use error::TplError;
-pub use session::MAX_TPL_DEPTH;
 
 use crate::engine::format::{go_string, is_macro};
 use session::Session;

@@ -92,7 +92,7 @@ pub enum NoteKind {
 /// Reads the text of a values file (see the [module documentation](self)).
 ///
 /// ```
-/// use gitlab_runner_chart::values::load::load;
+/// use gitlab_runner_chart::__private::values::load::load;
 /// let loaded = load("v.yaml", "a: yes\nb: &x {c: 1}\nd:\n  <<: *x\n  e: 0777\n---\nf: 1\n").unwrap();
 /// assert_eq!(
 ///     serde_yaml::to_string(&loaded.values).unwrap(),
@@ -168,7 +168,7 @@ pub fn load(source_name: &str, text: &str) -> Result<Loaded, ValuesError> {
 /// Reads the text of a values file and keeps only the values (see [`load`]).
 ///
 /// ```
-/// use gitlab_runner_chart::values::load::parse_values;
+/// use gitlab_runner_chart::__private::values::load::parse_values;
 /// let values = parse_values("v.yaml", "a: 1\n---\nb: {c: true}\n").unwrap();
 /// assert_eq!(values.len(), 1); // only the first document, as in Helm
 /// let err = parse_values("v.yaml", "a: [1\n").unwrap_err();

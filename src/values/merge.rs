@@ -15,7 +15,7 @@ use super::path::Path;
 /// anything else in `src` replaces what `dst` had.
 ///
 /// ```
-/// use gitlab_runner_chart::values::merge::merge_maps;
+/// use gitlab_runner_chart::__private::values::merge::merge_maps;
 /// let mut dst: serde_yaml::Mapping = serde_yaml::from_str("a: {x: 1, y: [1, 2]}").unwrap();
 /// let src: serde_yaml::Mapping = serde_yaml::from_str("a: {y: [3], z: null}").unwrap();
 /// merge_maps(&mut dst, src);
@@ -52,7 +52,7 @@ pub fn merge_maps(dst: &mut Mapping, src: Mapping) {
 /// deletes the default, a default `null` is replaced.
 ///
 /// ```
-/// use gitlab_runner_chart::values::merge::coalesce;
+/// use gitlab_runner_chart::__private::values::merge::coalesce;
 /// let defaults: serde_yaml::Mapping = serde_yaml::from_str("a: 1\nb: {c: 2, d: 3}\ne: 4").unwrap();
 /// let user: serde_yaml::Mapping = serde_yaml::from_str("b: {d: null, f: 5}\ne: null").unwrap();
 /// let (merged, warnings) = coalesce(user, &defaults, "chart");

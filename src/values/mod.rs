@@ -1,7 +1,7 @@
 //! Values: loading YAML ([`load`]), Helm's merge rules ([`merge`]) and `--set` parsing
 //! ([`strvals`]).
 //!
-//! [`UserValues`] collects what a user gives (`-f` files, `--set`, `--set-string`) and merges it
+//! [`Values`] (public) collects what a user gives (`-f` files, `--set`, `--set-string`) and merges it
 //! in Helm's order: files in the order given, then every `--set`, then every `--set-string`
 //! (as `helm template` does, whatever the order of the flags on the command line). The result
 //! is then coalesced over the chart defaults by the renderer ([`merge::coalesce`]).
@@ -126,16 +126,16 @@ impl ValuesError {
     /// ([`ValuesError::Set`], the expression with its secrets masked). `None` for the others.
     ///
     /// ```
-    /// use gitlab_runner_chart::UserValues;
-    /// let error = UserValues::new().set("a[x]=1").unwrap_err();
-    /// assert_eq!(error.diagnostic().unwrap().to_string(), "\
+    /// use gitlab_runner_chart::Values;
+    /// let error = Values::new().set("a[x]=1").unwrap_err();
+    /// assert_eq!(error.diagnostics()[0].to_string(), "\
     /// error: invalid expression: list index \"x\" is not a number
     ///  --> --set:1:3
     ///   |
     /// 1 | a[x]=1
     ///   |   ^");
     /// ```
-    pub fn diagnostic(&self) -> Option<crate::Diagnostic> {
+    pub(crate) fn diagnostic(&self) -> Option<crate::Diagnostic> {
         match self {
             ValuesError::Yaml {
                 source_name,
@@ -161,22 +161,33 @@ impl ValuesError {
     }
 }
 
-/// The values a user supplies, in Helm's precedence order.
+/// The former name of [`Values`], kept for one release so that code written for it compiles.
+#[doc(hidden)]
+pub type UserValues = Values;
+
+/// The values a user supplies (`-f` files, `--set`, `--set-string`), merged in Helm's
+/// precedence order: files in the order given, then every `--set`, then every `--set-string`,
+/// whatever the order of the calls (as `helm template` does with its flags).
+///
+/// Values come as YAML text ([`add_yaml`](Values::add_yaml), with line and column in every
+/// message about them), as any [`serde::Serialize`] value ([`add_serialize`](Values::add_serialize):
+/// your own structs, a `serde_json::Value`, a value of the archived `serde_yaml`), as a
+/// [`yaml::Mapping`](crate::yaml::Mapping) ([`add_mapping`](Values::add_mapping)) or as `--set`
+/// expressions ([`set`](Values::set), [`set_string`](Values::set_string)).
 ///
 /// ```
-/// use gitlab_runner_chart::UserValues;
-/// let mut values = UserValues::new();
+/// use gitlab_runner_chart::{yaml, Values};
+/// let mut values = Values::new();
 /// values.add_yaml("a.yaml", "concurrent: 4\nrunners:\n  tags: a\n")?;
 /// values.add_yaml("b.yaml", "runners:\n  privileged: yes\n")?;
 /// values.set("concurrent=8")?;
 /// values.set_string("runners.tags=1")?;
-/// let merged = values.merged()?;
-/// assert_eq!(serde_yaml::to_string(&merged).unwrap(),
+/// assert_eq!(yaml::to_string(&values.merged()).unwrap(),
 ///            "concurrent: 8\nrunners:\n  tags: '1'\n  privileged: true\n");
-/// # Ok::<(), gitlab_runner_chart::ValuesError>(())
+/// # Ok::<(), gitlab_runner_chart::Error>(())
 /// ```
 #[derive(Debug, Clone, Default)]
-pub struct UserValues {
+pub struct Values {
     files: Vec<FileSource>,
     set: Vec<SetSource>,
     set_string: Vec<SetSource>,
@@ -214,7 +225,7 @@ impl std::fmt::Debug for LineCache {
 struct FileSource {
     name: String,
     values: Mapping,
-    /// `None` for a mapping given as such ([`UserValues::add_mapping`]).
+    /// `None` for a mapping given as such ([`Values::add_mapping`]).
     spans: Option<SpanIndex>,
     notes: Vec<Note>,
 }
@@ -225,16 +236,46 @@ struct SetSource {
     expression: Arc<Expression>,
 }
 
-impl UserValues {
+impl Values {
+    /// The largest values file [`add_yaml`](Values::add_yaml) accepts, in bytes (4 MiB): a
+    /// reader can stop reading past it.
+    ///
+    /// ```
+    /// use gitlab_runner_chart::{ErrorKind, Values};
+    /// let huge = "a: 1\n".repeat(Values::MAX_FILE_BYTES / 5 + 1);
+    /// let error = Values::new().add_yaml("huge.yaml", &huge).unwrap_err();
+    /// assert_eq!(error.kind(), ErrorKind::Values);
+    /// ```
+    pub const MAX_FILE_BYTES: usize = load::MAX_FILE_BYTES;
+
     /// No user values: the chart defaults alone.
-    pub fn new() -> UserValues {
-        UserValues::default()
+    ///
+    /// ```
+    /// use gitlab_runner_chart::Values;
+    /// assert!(Values::new().merged().is_empty());
+    /// ```
+    pub fn new() -> Values {
+        Values::default()
     }
 
-    /// Adds a values file (`-f`), given its name (for errors) and text. Only the first YAML
-    /// document counts, as in Helm (later ones are reported by [`UserValues::notes`]). An
-    /// empty file or one with only comments adds nothing.
-    pub fn add_yaml(&mut self, source_name: &str, text: &str) -> Result<(), ValuesError> {
+    /// Adds a values file (`-f`), given its name (for messages) and text. Only the first YAML
+    /// document counts, as in Helm (later ones get a warning at render time). An empty file or
+    /// one with only comments adds nothing. YAML is read as Helm reads it (YAML 1.1: `yes` is
+    /// `true`, `0777` is octal).
+    ///
+    /// A syntax error is an [`Error`](crate::Error) of kind
+    /// [`Syntax`](crate::ErrorKind::Syntax), reported with its line and column like the
+    /// problems found at render time:
+    ///
+    /// ```
+    /// use gitlab_runner_chart::Values;
+    /// let mut values = Values::new();
+    /// values.add_yaml("values.yaml", "concurrent: 4\nrunners:\n  privileged: yes\n")?;
+    /// let error = values.add_yaml("broken.yaml", "a: 1\na: 2\n").unwrap_err();
+    /// assert!(error.to_string().contains(" --> broken.yaml:2:1"), "{error}");
+    /// # Ok::<(), gitlab_runner_chart::Error>(())
+    /// ```
+    pub fn add_yaml(&mut self, source_name: &str, text: &str) -> Result<(), crate::Error> {
         let loaded = load::load(source_name, text)?;
         self.files.push(FileSource {
             name: source_name.to_string(),
@@ -246,11 +287,61 @@ impl UserValues {
         Ok(())
     }
 
-    /// Adds an already parsed values mapping, as if it were a file (messages about its values
-    /// have no line numbers).
+    /// Adds values given as any [`serde::Serialize`] value, as if they were a file named
+    /// `source_name` (messages about its values name it, without line numbers). It must
+    /// serialize to a mapping of keys to values. This is the way in for values built with
+    /// another YAML or JSON crate (the archived `serde_yaml`, `serde_json`) or with your own
+    /// structs.
+    ///
+    /// ```
+    /// use gitlab_runner_chart::{yaml, Values};
+    /// #[derive(serde::Serialize)]
+    /// #[serde(rename_all = "camelCase")]
+    /// struct Settings { gitlab_url: String, concurrent: u32 }
+    ///
+    /// let mut values = Values::new();
+    /// let settings = Settings { gitlab_url: "https://gitlab.example.com/".into(), concurrent: 4 };
+    /// values.add_serialize("settings", &settings)?;
+    /// assert_eq!(values.merged()["concurrent"], yaml::Value::from(4));
+    /// assert!(values.add_serialize("list", &vec![1, 2]).is_err());
+    /// # Ok::<(), gitlab_runner_chart::Error>(())
+    /// ```
+    pub fn add_serialize<T: serde::Serialize + ?Sized>(
+        &mut self,
+        source_name: &str,
+        values: &T,
+    ) -> Result<(), crate::Error> {
+        let not_a_mapping = |found: String| ValuesError::NotAMapping {
+            source_name: source_name.to_string(),
+            found,
+        };
+        let values = match serde_yaml::to_value(values) {
+            Ok(Value::Mapping(values)) => values,
+            Ok(other) => return Err(not_a_mapping(load::describe(&other).to_string()).into()),
+            Err(e) => {
+                return Err(not_a_mapping(format!("a value that cannot be YAML ({e})")).into())
+            }
+        };
+        self.push_mapping(source_name, values);
+        Ok(())
+    }
+
+    /// Adds a values mapping, as if it were a file (messages about its values have no line
+    /// numbers).
+    ///
+    /// ```
+    /// use gitlab_runner_chart::{yaml, Values};
+    /// let mut values = Values::new();
+    /// values.add_mapping(yaml::from_str("runners: {privileged: true}").unwrap());
+    /// assert_eq!(values.merged()["runners"]["privileged"], yaml::Value::Bool(true));
+    /// ```
     pub fn add_mapping(&mut self, values: Mapping) {
+        self.push_mapping("<values>", values);
+    }
+
+    fn push_mapping(&mut self, name: &str, values: Mapping) {
         self.files.push(FileSource {
-            name: "<values>".to_string(),
+            name: name.to_string(),
             values,
             spans: None,
             notes: Vec::new(),
@@ -258,8 +349,20 @@ impl UserValues {
         self.forget_derived();
     }
 
-    /// Adds a `--set` expression (`a.b=c,d[0]=e`; numbers, booleans and `null` are typed).
-    pub fn set(&mut self, expr: &str) -> Result<(), ValuesError> {
+    /// Adds a `--set` expression (`a.b=c,d[0]=e`; numbers, booleans and `null` are typed), as
+    /// Helm parses it. An invalid expression is an error of kind
+    /// [`Values`](crate::ErrorKind::Values) with the column.
+    ///
+    /// ```
+    /// use gitlab_runner_chart::{yaml, Values};
+    /// let mut values = Values::new();
+    /// values.set("runners.tags=k8s\\,docker,concurrent=8")?;
+    /// assert_eq!(values.merged()["runners"]["tags"], yaml::Value::from("k8s,docker"));
+    /// assert_eq!(values.merged()["concurrent"], yaml::Value::from(8));
+    /// assert!(values.set("runners.tags").is_err());
+    /// # Ok::<(), gitlab_runner_chart::Error>(())
+    /// ```
+    pub fn set(&mut self, expr: &str) -> Result<(), crate::Error> {
         let expression = strvals::parse_within(expr, Typing::Infer, &mut self.set_budget)
             .map_err(|e| set_error(e, Typing::Infer))?;
         self.set.push(SetSource {
@@ -270,7 +373,15 @@ impl UserValues {
     }
 
     /// Adds a `--set-string` expression (every value stays a string).
-    pub fn set_string(&mut self, expr: &str) -> Result<(), ValuesError> {
+    ///
+    /// ```
+    /// use gitlab_runner_chart::{yaml, Values};
+    /// let mut values = Values::new();
+    /// values.set_string("concurrent=8")?;
+    /// assert_eq!(values.merged()["concurrent"], yaml::Value::from("8"));
+    /// # Ok::<(), gitlab_runner_chart::Error>(())
+    /// ```
+    pub fn set_string(&mut self, expr: &str) -> Result<(), crate::Error> {
         let expression = strvals::parse_within(expr, Typing::String, &mut self.set_budget)
             .map_err(|e| set_error(e, Typing::String))?;
         self.set_string.push(SetSource {
@@ -282,7 +393,19 @@ impl UserValues {
 
     /// The user values merged in Helm's order (before the chart defaults are applied): files
     /// with maps merged key by key and other values replaced, then `--set`, then `--set-string`.
-    pub fn merged(&self) -> Result<Mapping, ValuesError> {
+    /// [`Renderer::checked_values`](crate::Renderer::checked_values) gives them merged over the
+    /// chart defaults.
+    ///
+    /// ```
+    /// use gitlab_runner_chart::{yaml, Values};
+    /// let mut values = Values::new();
+    /// values.add_yaml("a.yaml", "runners: {tags: a, privileged: true}\n")?;
+    /// values.add_yaml("b.yaml", "runners: {tags: b}\n")?;
+    /// assert_eq!(yaml::to_string(&values.merged()).unwrap(),
+    ///            "runners:\n  tags: b\n  privileged: true\n");
+    /// # Ok::<(), gitlab_runner_chart::Error>(())
+    /// ```
+    pub fn merged(&self) -> Mapping {
         let mut merged = Mapping::new();
         for file in &self.files {
             merge::merge_maps(&mut merged, file.values.clone());
@@ -292,7 +415,7 @@ impl UserValues {
         for (source, _) in self.expressions() {
             source.expression.apply(&mut merged);
         }
-        Ok(merged)
+        merged
     }
 
     /// Drops what was derived from the sources (secret values, shown lines) when one is added.
@@ -302,20 +425,20 @@ impl UserValues {
     }
 
     /// The names of the values files, in the order given.
-    pub fn file_names(&self) -> Vec<String> {
+    pub(crate) fn file_names(&self) -> Vec<String> {
         self.files.iter().map(|f| f.name.clone()).collect()
     }
 
     /// What the files hold that Helm reads differently from what a reader may expect (YAML 1.1
     /// booleans and numbers, later documents), with the file's name and spans.
-    pub fn notes(&self) -> impl Iterator<Item = (&str, &Note)> {
+    pub(crate) fn notes(&self) -> impl Iterator<Item = (&str, &Note)> {
         self.files
             .iter()
             .flat_map(|f| f.notes.iter().map(move |n| (f.name.as_str(), n)))
     }
 
     /// True if a user source (a file or a `--set` expression) sets `path`.
-    pub fn sets(&self, path: &Path) -> bool {
+    pub(crate) fn sets(&self, path: &Path) -> bool {
         self.files.iter().any(|f| lookup(&f.values, path).is_some())
             || self
                 .expressions()
@@ -333,7 +456,7 @@ impl UserValues {
     /// Where the value (or, with `on_key`, the key) at `path` was given: the last source in
     /// precedence order that sets it (`--set-string`, `--set`, then the files from the last),
     /// with the line and column in a file. `None` if no user source sets it (a chart default).
-    pub fn origin(&self, path: &Path, on_key: bool) -> Option<Origin> {
+    pub(crate) fn origin(&self, path: &Path, on_key: bool) -> Option<Origin> {
         for (source, flag) in self.expressions().rev() {
             if let Some((column, width)) = source.expression.place(path) {
                 return Some(Origin::Set {
@@ -365,7 +488,7 @@ impl UserValues {
     /// The origin of `span` in the file `name` whose spans are `spans`, secrets masked. The
     /// masked text of a line is made once and shared by every origin on that line (a values
     /// file of one long line with many problems costs one copy of it, not one per problem).
-    pub fn file_origin(&self, name: &str, spans: &SpanIndex, span: Span) -> Origin {
+    pub(crate) fn file_origin(&self, name: &str, spans: &SpanIndex, span: Span) -> Origin {
         let key = (name.to_string(), span.line);
         let (line_text, chars) = {
             let mut cache = self.lines.0.lock().unwrap_or_else(|e| e.into_inner());
@@ -393,7 +516,7 @@ impl UserValues {
     }
 
     /// The spans of the file named `name`, if it was given as text.
-    pub fn spans_of(&self, name: &str) -> Option<&SpanIndex> {
+    pub(crate) fn spans_of(&self, name: &str) -> Option<&SpanIndex> {
         self.files
             .iter()
             .find(|f| f.name == name)

@@ -13,7 +13,7 @@
 //! feed, carriage return or tab written `\n`, `\r`, `\t`:
 //!
 //! ```
-//! use gitlab_runner_chart::values::path::Path;
+//! use gitlab_runner_chart::__private::values::path::Path;
 //! let path = Path::default().child_key("nodeSelector").child_key("kubernetes.io/os");
 //! assert_eq!(path.to_string(), r#"nodeSelector."kubernetes.io/os""#);
 //! let path = Path::default().child_key("hostAliases").child_index(0).child_key("ip");
@@ -170,7 +170,7 @@ impl Path {
     /// The empty string is the top level.
     ///
     /// ```
-    /// use gitlab_runner_chart::values::path::{Path, Segment};
+    /// use gitlab_runner_chart::__private::values::path::{Path, Segment};
     /// let path = Path::parse(r#"a."b.c"[2]"#).unwrap();
     /// assert_eq!(path.segments(), [Segment::Key("a".into()), Segment::Key("b.c".into()), Segment::Index(2)]);
     /// assert!(Path::parse("a..b").is_err());

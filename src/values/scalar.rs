@@ -58,7 +58,7 @@ pub enum ScalarError {
 /// as written (`"!foo"`; the text then stays a string).
 ///
 /// ```
-/// use gitlab_runner_chart::values::scalar::{resolve, Style};
+/// use gitlab_runner_chart::__private::values::scalar::{resolve, Style};
 /// use serde_yaml::Value;
 /// assert_eq!(resolve("yes", Style::Plain, None), Ok(Value::Bool(true)));
 /// assert_eq!(resolve("0777", Style::Plain, None), Ok(Value::from(511)));
@@ -99,7 +99,7 @@ pub fn resolve(text: &str, style: Style, tag: Option<&str>) -> Result<Value, Sca
 /// The [`Surprise`] of a plain scalar, if YAML 1.2 would read it otherwise than Helm does.
 ///
 /// ```
-/// use gitlab_runner_chart::values::scalar::{surprise, Surprise};
+/// use gitlab_runner_chart::__private::values::scalar::{surprise, Surprise};
 /// assert_eq!(surprise("on"), Some(Surprise::Boolean));
 /// assert_eq!(surprise("0777"), Some(Surprise::Number));
 /// assert_eq!(surprise("true"), None);
@@ -301,7 +301,7 @@ fn binary(text: &str) -> Result<Value, ScalarError> {
 /// and `.inf`, `-.inf`, `.nan` for the non-finite ones.
 ///
 /// ```
-/// use gitlab_runner_chart::values::scalar::float_key;
+/// use gitlab_runner_chart::__private::values::scalar::float_key;
 /// assert_eq!(float_key(1.5), "1.5");
 /// assert_eq!(float_key(1000.0), "1000");
 /// assert_eq!(float_key(123456789.0), "1.2345679e+08");

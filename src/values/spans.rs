@@ -2,8 +2,8 @@
 //! same pass that builds the values, so nothing is parsed twice.
 //!
 //! ```
-//! use gitlab_runner_chart::values::load::load;
-//! use gitlab_runner_chart::values::path::Path;
+//! use gitlab_runner_chart::__private::values::load::load;
+//! use gitlab_runner_chart::__private::values::path::Path;
 //!
 //! let loaded = load("v.yaml", "runners:\n  cache:\n    cacheType: s4\n").unwrap();
 //! let path = Path::parse("runners.cache.cacheType").unwrap();

@@ -67,7 +67,7 @@
 //! invalid expression `a.b` at column 4: key "a.b" has no value (expected `=`)
 //! ```
 //!
-//! and [`super::ValuesError::diagnostic`] draws it with a caret under the column.
+//! and `ValuesError::diagnostic` draws it with a caret under the column.
 //!
 //! The flag (`--set` or `--set-string`) is left for the caller to add. Secrets never appear in
 //! an error: in the shown expression, the value of every assignment whose last key name is a
@@ -100,14 +100,14 @@ pub const MAX_PADDED_ELEMENTS: usize = 2 * (MAX_LIST_INDEX + 1);
 /// [`parse_within`] for every expression of one set of values.
 ///
 /// ```
-/// # use gitlab_runner_chart::values::strvals::{parse_within, Budget, Typing, MAX_PADDED_ELEMENTS};
+/// # use gitlab_runner_chart::__private::values::strvals::{parse_within, Budget, Typing, MAX_PADDED_ELEMENTS};
 /// let mut budget = Budget::new();
 /// parse_within("a[65536]=1", Typing::Infer, &mut budget)?;
 /// parse_within("b[65536]=1", Typing::Infer, &mut budget)?;
 /// assert_eq!(budget.remaining(), MAX_PADDED_ELEMENTS - 2 * 65537);
 /// let e = parse_within("c[9]=1", Typing::Infer, &mut budget).unwrap_err();
 /// assert_eq!(e.column(), 3);
-/// # Ok::<(), gitlab_runner_chart::values::strvals::StrvalsError>(())
+/// # Ok::<(), gitlab_runner_chart::__private::values::strvals::StrvalsError>(())
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Budget {
@@ -154,11 +154,11 @@ pub enum Typing {
 /// its own; [`parse_within`] shares one between expressions.
 ///
 /// ```
-/// # use gitlab_runner_chart::values::strvals::{parse_into, Typing};
+/// # use gitlab_runner_chart::__private::values::strvals::{parse_into, Typing};
 /// let mut values = serde_yaml::Mapping::new();
 /// parse_into("runners.tags=a\\,b,replicas=2", &mut values, Typing::Infer)?;
 /// assert_eq!(serde_yaml::to_string(&values).unwrap(), "runners:\n  tags: a,b\nreplicas: 2\n");
-/// # Ok::<(), gitlab_runner_chart::values::strvals::StrvalsError>(())
+/// # Ok::<(), gitlab_runner_chart::__private::values::strvals::StrvalsError>(())
 /// ```
 pub fn parse_into(expr: &str, dest: &mut Mapping, typing: Typing) -> Result<(), StrvalsError> {
     parse(expr, typing)?.apply(dest);
@@ -170,7 +170,7 @@ pub fn parse_into(expr: &str, dest: &mut Mapping, typing: Typing) -> Result<(), 
 /// ([`Expression::place`]).
 ///
 /// ```
-/// # use gitlab_runner_chart::values::{path::Path, strvals::{parse, Typing}};
+/// # use gitlab_runner_chart::__private::values::{path::Path, strvals::{parse, Typing}};
 /// let expression = parse("runnerToken=glrt-x,runners.tags=a", Typing::Infer)?;
 /// assert_eq!(expression.shown(), "runnerToken=***,runners.tags=a");
 /// // `runners.tags` is set at column 17 of the expression as shown, over 14 characters
@@ -178,7 +178,7 @@ pub fn parse_into(expr: &str, dest: &mut Mapping, typing: Typing) -> Result<(), 
 /// let mut values = serde_yaml::Mapping::new();
 /// expression.apply(&mut values);
 /// assert_eq!(values.len(), 2);
-/// # Ok::<(), gitlab_runner_chart::values::strvals::StrvalsError>(())
+/// # Ok::<(), gitlab_runner_chart::__private::values::strvals::StrvalsError>(())
 /// ```
 pub fn parse(expr: &str, typing: Typing) -> Result<Expression, StrvalsError> {
     parse_within(expr, typing, &mut Budget::new())
@@ -313,7 +313,7 @@ fn shown_with_positions(chars: &[char], secrets: &[Span]) -> (String, Vec<usize>
 /// characters shown as U+FFFD.
 ///
 /// ```
-/// # use gitlab_runner_chart::values::strvals::masked;
+/// # use gitlab_runner_chart::__private::values::strvals::masked;
 /// assert_eq!(masked("runnerToken=glrt-abc,concurrent=4"), "runnerToken=***,concurrent=4");
 /// ```
 pub fn masked(expr: &str) -> String {

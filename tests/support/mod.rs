@@ -5,7 +5,7 @@
 
 use std::path::{Path, PathBuf};
 
-use gitlab_runner_chart::{Chart, KubeVersion, Release, RenderOptions, Renderer, UserValues};
+use gitlab_runner_chart::{Chart, KubeVersion, Release, RenderOptions, Renderer, Values};
 use serde_yaml::Value;
 
 /// Renders `values_yaml` (one values file) for release `release` in `namespace`.
@@ -26,10 +26,10 @@ pub fn try_render(
     let chart = if checked {
         Chart::builtin()
     } else {
-        Chart::builtin().with_schema(None)
+        Chart::builtin().without_schema()
     };
     let renderer = Renderer::new(chart)?;
-    let mut values = UserValues::new();
+    let mut values = Values::new();
     values.add_yaml("values.yaml", values_yaml)?;
     let options = RenderOptions::new(Release::new(release, namespace)?).with_kube_version(kube);
     Ok(renderer.render(&values, &options)?.to_string())

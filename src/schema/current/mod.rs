@@ -37,7 +37,7 @@ pub const LEFT_OUT_KEYS: &[(&str, &str)] = &[
 /// [`model::CurrentValues`].
 ///
 /// ```
-/// let schema = gitlab_runner_chart::schema::current::values_schema();
+/// let schema = gitlab_runner_chart::__private::schema::current::values_schema();
 /// assert_eq!(schema["properties"]["image"]["properties"]["registry"]["type"], serde_json::json!(["string", "null"]));
 /// assert_eq!(schema["additionalProperties"], false);
 /// ```

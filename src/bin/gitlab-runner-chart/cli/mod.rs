@@ -35,8 +35,8 @@ use std::process::ExitCode;
 
 use clap::{ArgAction, CommandFactory as _, FromArgMatches as _, Parser, ValueEnum};
 use gitlab_runner_chart::{
-    Chart, Diagnostic, Diagnostics, Error, KubeVersion, Manifest, Release, RenderOptions, Renderer,
-    ReportStyle, UserValues, ValuesError,
+    Chart, Diagnostic, Diagnostics, Error, ErrorKind, KubeVersion, Manifest, Release,
+    RenderOptions, Renderer, ReportStyle, Values,
 };
 
 /// The text after the flags in `--help`, with the program's `name` in the examples.
@@ -216,10 +216,13 @@ impl<E: std::fmt::Display> From<E> for Failure {
 
 impl Failure {
     /// A values error: drawn with the line or the expression it points at, when it has one.
-    fn values(e: ValuesError) -> Failure {
-        match e.diagnostic() {
-            Some(diagnostic) => Failure::Unreadable(vec![diagnostic]),
-            None => e.into(),
+    fn values(e: Error) -> Failure {
+        let located = e.diagnostics().iter().any(|d| d.origin.is_some());
+        match e.kind() {
+            ErrorKind::Invalid => Failure::Invalid(Diagnostics::new(e.diagnostics().to_vec())),
+            ErrorKind::Syntax => Failure::Unreadable(e.diagnostics().to_vec()),
+            ErrorKind::Values if located => Failure::Unreadable(e.diagnostics().to_vec()),
+            _ => e.into(),
         }
     }
 
@@ -329,8 +332,8 @@ fn run(args: &Args) -> Result<String, Failure> {
     let chart = choose_chart(args)?;
     check_chart_version(&chart, args.version.as_deref())?;
     if args.values_schema {
-        return match chart.schema() {
-            Some(schema) => Ok(format!("{}\n", serde_json::to_string_pretty(schema)?)),
+        return match chart.values_schema_json() {
+            Some(schema) => Ok(format!("{schema}\n")),
             None => Err(Failure::Message(
                 "the chart has no values.schema.json".to_string(),
             )),
@@ -346,7 +349,7 @@ fn run(args: &Args) -> Result<String, Failure> {
         .map_err(|e| Failure::Message(format!("--kube-version: {e}")))?;
     let values = user_values(args)?;
     let chart = if args.skip_schema_validation {
-        chart.with_schema(None)
+        chart.without_schema()
     } else {
         chart
     };
@@ -357,9 +360,7 @@ fn run(args: &Args) -> Result<String, Failure> {
         .with_strict(!args.no_strict);
     let manifests = match renderer.render(&values, &options) {
         Ok(manifests) => manifests,
-        Err(Error::Invalid(diagnostics)) => return Err(Failure::Invalid(diagnostics)),
-        Err(Error::Values(e)) => return Err(Failure::values(e)),
-        Err(e) => return Err(e.into()),
+        Err(e) => return Err(Failure::values(e)),
     };
     if !manifests.warnings().is_empty() {
         let warnings = Diagnostics(manifests.warnings().to_vec());
@@ -418,8 +419,8 @@ fn check_chart_version(chart: &Chart, wanted: Option<&str>) -> Result<(), Failur
 
 /// The user values in Helm's order: `-f` files, `--set-json`, `--set`, `--set-string`,
 /// `--set-file` (each in the order given).
-fn user_values(args: &Args) -> Result<UserValues, Failure> {
-    let mut values = UserValues::new();
+fn user_values(args: &Args) -> Result<Values, Failure> {
+    let mut values = Values::new();
     let set_files = args
         .set_file
         .iter()
@@ -505,7 +506,7 @@ fn split_unescaped(text: &str, separator: char) -> Vec<&str> {
 /// `--set-json K=JSON[,K=JSON]...`: each JSON value replaces what the files set at `K`, as in
 /// Helm. Keys are names joined by `.` (`\.` for a dot in a name); list indexes are refused.
 /// Messages name the key, never the value (it may be a secret).
-fn add_set_json(values: &mut UserValues, expr: &str) -> Result<(), String> {
+fn add_set_json(values: &mut Values, expr: &str) -> Result<(), String> {
     let mut rest = expr;
     while !rest.is_empty() {
         let Some(eq) = split_unescaped(rest, '=').first().map(|k| k.len()) else {
@@ -607,13 +608,11 @@ fn set_file_assignments(expr: &str) -> Result<Vec<(&str, String)>, Failure> {
         }
         let key = &assignment[..eq];
         // The key is checked alone, so that its errors do not show the file's text.
-        UserValues::new()
-            .set_string(&format!("{key}=x"))
-            .map_err(|e| {
-                let e = e.to_string();
-                let e = e.strip_prefix("--set-string: ").unwrap_or(&e);
-                Failure::Message(format!("--set-file {assignment}: {e}"))
-            })?;
+        Values::new().set_string(&format!("{key}=x")).map_err(|e| {
+            let e = e.to_string();
+            let e = e.strip_prefix("--set-string: ").unwrap_or(&e);
+            Failure::Message(format!("--set-file {assignment}: {e}"))
+        })?;
         pairs.push((key, unescape(&assignment[eq + 1..])));
     }
     Ok(pairs)
@@ -621,10 +620,10 @@ fn set_file_assignments(expr: &str) -> Result<Vec<(&str, String)>, Failure> {
 
 /// Sets each key to the text of its file, as a `--set-string` applied after every other one
 /// (Helm's order). Errors name the file.
-fn add_set_file(values: &mut UserValues, pairs: &[(&str, String)]) -> Result<(), Failure> {
+fn add_set_file(values: &mut Values, pairs: &[(&str, String)]) -> Result<(), Failure> {
     for (key, path) in pairs {
         let (_, text) = read_text_file(path, "--set-file").map_err(Failure::Message)?;
-        let limit = gitlab_runner_chart::values::load::MAX_FILE_BYTES;
+        let limit = Values::MAX_FILE_BYTES;
         if text.len() > limit {
             return Err(Failure::Message(format!(
                 "--set-file {key}={path}: the file is larger than {limit} bytes"
@@ -757,7 +756,7 @@ fn read_values_file(file: &str) -> Result<(String, String), String> {
 fn read_text_file(file: &str, what: &str) -> Result<(String, String), String> {
     // Read at most one byte more than the library accepts: a huge file (or an endless pipe)
     // is refused without being read whole.
-    let limit = gitlab_runner_chart::values::load::MAX_FILE_BYTES as u64 + 1;
+    let limit = Values::MAX_FILE_BYTES as u64 + 1;
     let mut bytes = Vec::new();
     let (name, read) = if file == "-" {
         (
