@@ -26,21 +26,27 @@ use schemars::generate::SchemaSettings;
 /// ```
 pub fn values_schema() -> serde_json::Value {
     static SCHEMA: std::sync::OnceLock<serde_json::Value> = std::sync::OnceLock::new();
-    SCHEMA
-        .get_or_init(|| {
-            let mut settings = SchemaSettings::draft2020_12();
-            settings.inline_subschemas = true;
-            let generator = settings.into_generator();
-            generator
-                .into_root_schema_for::<model::ChartValues>()
-                .to_value()
-        })
-        .clone()
+    SCHEMA.get_or_init(generate::<model::ChartValues>).clone()
 }
 
 /// [`values_schema`] as the text of `chart/values.schema.json` (pretty-printed, final newline).
 pub fn values_schema_json() -> String {
-    let mut text = serde_json::to_string_pretty(&values_schema()).expect("a JSON value serializes");
+    schema_text(&values_schema())
+}
+
+/// The JSON Schema (draft 2020-12, subschemas inlined) of a chart's values model `T`.
+pub(crate) fn generate<T: schemars::JsonSchema>() -> serde_json::Value {
+    let mut settings = SchemaSettings::draft2020_12();
+    settings.inline_subschemas = true;
+    settings
+        .into_generator()
+        .into_root_schema_for::<T>()
+        .to_value()
+}
+
+/// A schema as the text of a checked-in `values.schema.json` (pretty-printed, final newline).
+pub(crate) fn schema_text(schema: &serde_json::Value) -> String {
+    let mut text = serde_json::to_string_pretty(schema).expect("a JSON value serializes");
     text.push('\n');
     text
 }

@@ -14,8 +14,6 @@ pub mod kubernetes;
 pub mod model;
 pub mod rules;
 
-use schemars::generate::SchemaSettings;
-
 /// Keys a user may expect in this chart's values but that the official chart leaves out of what
 /// it renders (Helm drops them silently), with what to do instead: refused here, with this help.
 /// Paths with list indices as `[0]`.
@@ -44,21 +42,12 @@ pub const LEFT_OUT_KEYS: &[(&str, &str)] = &[
 pub fn values_schema() -> serde_json::Value {
     static SCHEMA: std::sync::OnceLock<serde_json::Value> = std::sync::OnceLock::new();
     SCHEMA
-        .get_or_init(|| {
-            let mut settings = SchemaSettings::draft2020_12();
-            settings.inline_subschemas = true;
-            settings
-                .into_generator()
-                .into_root_schema_for::<model::CurrentValues>()
-                .to_value()
-        })
+        .get_or_init(super::generate::<model::CurrentValues>)
         .clone()
 }
 
 /// [`values_schema`] as the text of `chart/current/values.schema.json` (pretty-printed, final
 /// newline).
 pub fn values_schema_json() -> String {
-    let mut text = serde_json::to_string_pretty(&values_schema()).expect("a JSON value serializes");
-    text.push('\n');
-    text
+    super::schema_text(&values_schema())
 }
