@@ -185,17 +185,24 @@ mod tests {
             }
         }
         assert!(docs.len() > 50, "golden renders found: {}", docs.len());
+        // many cases share documents (the same Secret, the same ServiceAccount): each once
+        let mut seen = std::collections::HashSet::new();
+        docs.retain(|d| seen.insert(d.clone()));
         docs
     }
 
     /// The scanner and the parser agree: where the scanner is sure, the parser says the same.
     fn agree(content: &str) -> bool {
-        let full = identify_by_parsing("t.yaml", 1, content);
+        agrees_with(content, &identify_by_parsing("t.yaml", 1, content))
+    }
+
+    /// [`agree`] with the parser's answer already known.
+    fn agrees_with(content: &str, full: &Result<(String, String), ManifestError>) -> bool {
         match super::super::fast::identify(content) {
             Some((kind, name)) => {
                 assert_eq!(
                     full,
-                    Ok((kind.to_string(), name.to_string())),
+                    &Ok((kind.to_string(), name.to_string())),
                     "the scanner accepted:\n{content}"
                 );
                 true
@@ -229,8 +236,8 @@ mod tests {
         for (d, doc) in docs.iter().enumerate() {
             let lines: Vec<&str> = doc.lines().collect();
             for (i, line) in lines.iter().enumerate() {
-                if (i + d) % 17 != 0 {
-                    continue; // one line in 17, different ones per document
+                if (i + d) % 37 != 0 {
+                    continue; // one line in 37, different ones per document
                 }
                 let seed = i * 31 + d * 7;
                 let at = if line.is_empty() {
@@ -261,11 +268,15 @@ mod tests {
                     copy[i] = &m;
                     let text = copy.join("\n");
                     checked += 1;
-                    if identify_by_parsing("t.yaml", 1, &text).is_err() {
+                    let full = identify_by_parsing("t.yaml", 1, &text);
+                    if full.is_err() {
                         refused += 1;
-                        assert!(!agree(&text), "accepted an invalid document:\n{text}");
+                        assert!(
+                            !agrees_with(&text, &full),
+                            "accepted an invalid document:\n{text}"
+                        );
                     } else {
-                        agree(&text);
+                        agrees_with(&text, &full);
                     }
                 }
             }
