@@ -18,7 +18,7 @@
 
 use std::hint::black_box;
 
-use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
+use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
 use gitlab_runner_chart::{Chart, Release, RenderOptions, Renderer, Values};
 
 const SEED: &str = include_str!("../values/seed.yaml");

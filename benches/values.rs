@@ -10,7 +10,7 @@
 
 use std::hint::black_box;
 
-use criterion::{criterion_group, criterion_main, BatchSize, BenchmarkId, Criterion, Throughput};
+use criterion::{BatchSize, BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
 use gitlab_runner_chart::{
     Chart, Diagnostics, ErrorKind, Release, RenderOptions, Renderer, Values,
 };

@@ -26,7 +26,9 @@ pub enum ReleaseError {
         reason: String,
     },
     /// The Kubernetes version is not `MAJOR.MINOR[.PATCH]`.
-    #[error("invalid Kubernetes version {0:?}: expected MAJOR.MINOR or MAJOR.MINOR.PATCH, e.g. 1.30 or v1.30.2")]
+    #[error(
+        "invalid Kubernetes version {0:?}: expected MAJOR.MINOR or MAJOR.MINOR.PATCH, e.g. 1.30 or v1.30.2"
+    )]
     KubeVersion(String),
 }
 
@@ -264,7 +266,9 @@ pub(crate) fn kube_at_least(
     let invalid = |what: &str, text: &str| {
         minijinja::Error::new(
             minijinja::ErrorKind::InvalidOperation,
-            format!("kubeAtLeast: {what} {text:?} is not a Kubernetes version (MAJOR.MINOR or MAJOR.MINOR.PATCH, e.g. 1.23)"),
+            format!(
+                "kubeAtLeast: {what} {text:?} is not a Kubernetes version (MAJOR.MINOR or MAJOR.MINOR.PATCH, e.g. 1.23)"
+            ),
         )
     };
     let field = match version.kind() {

@@ -973,7 +973,9 @@ error: runners.cache.cacheType: expected one of \"s3\", \"gcs\", found \"s4\"
             });
             assert_eq!(
                 d.to_string(),
-                format!("error: a: bad\n{gutter}--> v.yaml:{line}:4\n{gutter} |\n{line} | a: 1\n{gutter} |    ^")
+                format!(
+                    "error: a: bad\n{gutter}--> v.yaml:{line}:4\n{gutter} |\n{line} | a: 1\n{gutter} |    ^"
+                )
             );
         }
     }
@@ -1352,7 +1354,10 @@ error: runners.cache.cacheType: expected one of \"s3\", \"gcs\", found \"s4\"
             ("imagePullSecrets[0].name", false),
             ("tolerations[0].key", false),
             ("runners.tolerations[2].key", false),
-            ("affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms[0].matchExpressions[0].key", false),
+            (
+                "affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms[0].matchExpressions[0].key",
+                false,
+            ),
             ("affinity.x.matchFields[1].key", false),
             ("envVars[0].name", false),
             ("envVars[0].value", false),

@@ -107,7 +107,7 @@ pub use values::UserValues;
 /// ```
 pub mod yaml {
     pub use serde_yaml::{
-        from_str, from_value, to_string, to_value, Error, Mapping, Number, Value,
+        Error, Mapping, Number, Value, from_str, from_value, to_string, to_value,
     };
 }
 

@@ -1,13 +1,13 @@
 //! [`Renderer`]: the chart's templates compiled once, rendered many times.
 
 use minijinja::value::Serde;
-use minijinja::{context, Environment, Value};
+use minijinja::{Environment, Value, context};
 
 use crate::context::{Capabilities, TemplateView};
-use crate::diagnostic::{drop_repeated_notes, Diagnostic, Diagnostics, Origin, Severity};
-use crate::manifest::{sort_by_install_order, split_documents, Manifests};
+use crate::diagnostic::{Diagnostic, Diagnostics, Origin, Severity, drop_repeated_notes};
+use crate::manifest::{Manifests, sort_by_install_order, split_documents};
 use crate::schema::check::Checker;
-use crate::values::{merge, Values};
+use crate::values::{Values, merge};
 use crate::{Chart, ChartError, Error, KubeVersion, Release, TemplateError};
 
 /// Where and for what a chart is rendered: the release, the target Kubernetes version, and

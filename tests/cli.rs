@@ -567,7 +567,9 @@ fn oversized_values_file_is_refused_without_reading_it_whole() {
     let output = run(&["-f", file.to_str().unwrap()]);
     let err = failure(&output);
     assert!(
-        err.ends_with("big.yaml: the file is larger than 4194304 bytes (4 MiB), the limit for a values file\n"),
+        err.ends_with(
+            "big.yaml: the file is larger than 4194304 bytes (4 MiB), the limit for a values file\n"
+        ),
         "{err}"
     );
 }
@@ -592,7 +594,9 @@ fn no_strict_turns_unknown_keys_into_warnings() {
     let lenient = run(&["-f", file.to_str().unwrap(), "--no-strict"]);
     assert_eq!(lenient.status.code(), Some(0));
     assert!(stderr(&lenient).starts_with("warning: checkIntervall: unknown key `checkIntervall`"));
-    assert!(stdout(&lenient).starts_with("---\n# Source: gitlab-runner/templates/configmap.yaml\n"));
+    assert!(
+        stdout(&lenient).starts_with("---\n# Source: gitlab-runner/templates/configmap.yaml\n")
+    );
 }
 
 #[test]

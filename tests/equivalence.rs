@@ -130,7 +130,9 @@ fn comparison_reports_changed_missing_and_extra_fields() {
 #[test]
 fn comparison_reports_objects_in_another_order() {
     let two = |a: &str, b: &str| {
-        format!("---\napiVersion: v1\nkind: {a}\nmetadata:\n  name: x\n---\napiVersion: v1\nkind: {b}\nmetadata:\n  name: x\n")
+        format!(
+            "---\napiVersion: v1\nkind: {a}\nmetadata:\n  name: x\n---\napiVersion: v1\nkind: {b}\nmetadata:\n  name: x\n"
+        )
     };
     let diffs = support::differences(&two("Secret", "ConfigMap"), &two("ConfigMap", "Secret"));
     assert_eq!(diffs.len(), 1);

@@ -49,7 +49,7 @@ use serde_json::Value as Json;
 mod check;
 
 use check::{
-    check_object, check_served, check_typed, entry_of, same_after_round_trip, Checked, Typed, TYPED,
+    Checked, TYPED, Typed, check_object, check_served, check_typed, entry_of, same_after_round_trip,
 };
 
 const ROOT: &str = env!("CARGO_MANIFEST_DIR");
@@ -423,8 +423,7 @@ fn secrets_and_config_maps_are_checked_to_the_byte() {
     let number_in_config_map =
         "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: x}\ndata: {a: 1}\n";
     assert!(problems(number_in_config_map, 35)[0].contains("invalid type: integer"));
-    let missing_required =
-        "apiVersion: rbac.authorization.k8s.io/v1\nkind: Role\nmetadata: {name: x}\n\
+    let missing_required = "apiVersion: rbac.authorization.k8s.io/v1\nkind: Role\nmetadata: {name: x}\n\
                             rules: [{apiGroups: [\"\"], resources: [pods]}]\n";
     // k8s-openapi fills a missing required list with its default, which the comparison sees.
     assert_eq!(

@@ -84,8 +84,10 @@ fn output_stream_has_helm_framing() {
         .render(&Values::new(), &RenderOptions::default())
         .unwrap()
         .to_string();
-    assert!(docs_text
-        .starts_with("---\n# Source: gitlab-runner/templates/configmap.yaml\napiVersion: v1\n"));
+    assert!(
+        docs_text
+            .starts_with("---\n# Source: gitlab-runner/templates/configmap.yaml\napiVersion: v1\n")
+    );
     assert!(docs_text.contains(
         "\n---\n# Source: gitlab-runner/templates/deployment.yaml\napiVersion: apps/v1\n"
     ));
@@ -150,12 +152,16 @@ fn hostile_strings_come_out_unchanged() {
 
 #[test]
 fn numbers_print_in_full() {
-    let docs = render_mapping(yaml("concurrent: 1000000\nrunners: {outputLimit: 10000000, pollTimeout: 1.5}\nterminationGracePeriodSeconds: 100000000"));
+    let docs = render_mapping(yaml(
+        "concurrent: 1000000\nrunners: {outputLimit: 10000000, pollTimeout: 1.5}\nterminationGracePeriodSeconds: 100000000",
+    ));
     let config = object(&docs, "ConfigMap");
-    assert!(config["data"]["config.toml"]
-        .as_str()
-        .unwrap()
-        .contains("concurrent = 1000000\n"));
+    assert!(
+        config["data"]["config.toml"]
+            .as_str()
+            .unwrap()
+            .contains("concurrent = 1000000\n")
+    );
     assert_eq!(
         env_value(&docs, "containers", "RUNNER_OUTPUT_LIMIT"),
         s("10000000")
@@ -178,9 +184,11 @@ fn user_null_deletes_a_default() {
     ));
     let deployment = object(&docs, "Deployment");
     let pod = &deployment["spec"]["template"];
-    assert!(pod["metadata"]["annotations"]
-        .get("prometheus.io/scrape")
-        .is_none());
+    assert!(
+        pod["metadata"]["annotations"]
+            .get("prometheus.io/scrape")
+            .is_none()
+    );
     assert!(pod["spec"]["securityContext"].get("fsGroup").is_none());
     assert_eq!(env_value(&docs, "containers", "KUBERNETES_IMAGE"), s(""));
 }

@@ -45,8 +45,14 @@ const CASES: &[Case] = &[
         values: "imagePullPolicy: \"\"",
         set_string: &[],
         expected: &[
-            ("Deployment/spec.template.spec.containers[0].imagePullPolicy", "\"\""),
-            ("Deployment/spec.template.spec.initContainers[0].imagePullPolicy", "\"\""),
+            (
+                "Deployment/spec.template.spec.containers[0].imagePullPolicy",
+                "\"\"",
+            ),
+            (
+                "Deployment/spec.template.spec.initContainers[0].imagePullPolicy",
+                "\"\"",
+            ),
         ],
         warnings: &[],
     },
@@ -54,18 +60,17 @@ const CASES: &[Case] = &[
         name: "manager pull policy null",
         values: "imagePullPolicy: null",
         set_string: &[],
-        expected: &[
-            ("Deployment/spec.template.spec.containers[0].imagePullPolicy", "\"\""),
-        ],
+        expected: &[(
+            "Deployment/spec.template.spec.containers[0].imagePullPolicy",
+            "\"\"",
+        )],
         warnings: &[],
     },
     Case {
         name: "gitlabUrl empty",
         values: "gitlabUrl: \"\"",
         set_string: &[],
-        expected: &[
-            ("env/CI_SERVER_URL", "\"\""),
-        ],
+        expected: &[("env/CI_SERVER_URL", "\"\"")],
         warnings: &[],
     },
     Case {
@@ -74,7 +79,10 @@ const CASES: &[Case] = &[
         set_string: &[],
         expected: &[
             ("kinds", "[\"ConfigMap\", \"Deployment\"]"),
-            ("Deployment/spec.template.spec.containers[0].lifecycle", "~absent"),
+            (
+                "Deployment/spec.template.spec.containers[0].lifecycle",
+                "~absent",
+            ),
         ],
         warnings: &[],
     },
@@ -82,54 +90,54 @@ const CASES: &[Case] = &[
         name: "unregisterRunners false",
         values: "unregisterRunners: false",
         set_string: &[],
-        expected: &[
-            ("Deployment/spec.template.spec.containers[0].lifecycle", "~absent"),
-        ],
+        expected: &[(
+            "Deployment/spec.template.spec.containers[0].lifecycle",
+            "~absent",
+        )],
         warnings: &[],
     },
     Case {
         name: "terminationGracePeriodSeconds 0 is printed",
         values: "terminationGracePeriodSeconds: 0",
         set_string: &[],
-        expected: &[
-            ("Deployment/spec.template.spec.terminationGracePeriodSeconds", "0"),
-        ],
+        expected: &[(
+            "Deployment/spec.template.spec.terminationGracePeriodSeconds",
+            "0",
+        )],
         warnings: &[],
     },
     Case {
         name: "terminationGracePeriodSeconds empty prints nothing",
         values: "terminationGracePeriodSeconds: \"\"",
         set_string: &[],
-        expected: &[
-            ("Deployment/spec.template.spec.terminationGracePeriodSeconds", "null"),
-        ],
+        expected: &[(
+            "Deployment/spec.template.spec.terminationGracePeriodSeconds",
+            "null",
+        )],
         warnings: &[],
     },
     Case {
         name: "terminationGracePeriodSeconds as text",
         values: "terminationGracePeriodSeconds: \"60\"",
         set_string: &[],
-        expected: &[
-            ("Deployment/spec.template.spec.terminationGracePeriodSeconds", "60"),
-        ],
+        expected: &[(
+            "Deployment/spec.template.spec.terminationGracePeriodSeconds",
+            "60",
+        )],
         warnings: &["terminationGracePeriodSeconds"],
     },
     Case {
         name: "concurrent 0 is printed",
         values: "concurrent: 0",
         set_string: &[],
-        expected: &[
-            ("toml/concurrent", "\"0\""),
-        ],
+        expected: &[("toml/concurrent", "\"0\"")],
         warnings: &[],
     },
     Case {
         name: "concurrent as text",
         values: "concurrent: \"5\"",
         set_string: &[],
-        expected: &[
-            ("toml/concurrent", "\"5\""),
-        ],
+        expected: &[("toml/concurrent", "\"5\"")],
         warnings: &["concurrent"],
     },
     Case {
@@ -146,27 +154,21 @@ const CASES: &[Case] = &[
         name: "checkInterval 0 is printed",
         values: "checkInterval: 0",
         set_string: &[],
-        expected: &[
-            ("toml/check_interval", "\"0\""),
-        ],
+        expected: &[("toml/check_interval", "\"0\"")],
         warnings: &[],
     },
     Case {
         name: "logLevel empty is info",
         values: "logLevel: \"\"",
         set_string: &[],
-        expected: &[
-            ("toml/log_level", "\"\\\"info\\\"\""),
-        ],
+        expected: &[("toml/log_level", "\"\\\"info\\\"\"")],
         warnings: &[],
     },
     Case {
         name: "logFormat empty is not written",
         values: "logFormat: \"\"",
         set_string: &[],
-        expected: &[
-            ("toml/log_format", "~absent"),
-        ],
+        expected: &[("toml/log_format", "~absent")],
         warnings: &[],
     },
     Case {
@@ -175,7 +177,10 @@ const CASES: &[Case] = &[
         set_string: &[],
         expected: &[
             ("toml/listen_address", "~absent"),
-            ("Deployment/spec.template.metadata.annotations.prometheus.io/scrape", "~absent"),
+            (
+                "Deployment/spec.template.metadata.annotations.prometheus.io/scrape",
+                "~absent",
+            ),
         ],
         warnings: &[],
     },
@@ -184,10 +189,19 @@ const CASES: &[Case] = &[
         values: "rbac: {create: true, resources: [], verbs: [], serviceAccountAnnotations: {}}",
         set_string: &[],
         expected: &[
-            ("kinds", "[\"ConfigMap\", \"Deployment\", \"Role\", \"RoleBinding\", \"Secret\", \"ServiceAccount\"]"),
-            ("Role/rules", "[{\"apiGroups\": [\"\"], \"resources\": [\"*\"], \"verbs\": [\"*\"]}]"),
+            (
+                "kinds",
+                "[\"ConfigMap\", \"Deployment\", \"Role\", \"RoleBinding\", \"Secret\", \"ServiceAccount\"]",
+            ),
+            (
+                "Role/rules",
+                "[{\"apiGroups\": [\"\"], \"resources\": [\"*\"], \"verbs\": [\"*\"]}]",
+            ),
             ("Role/kind", "\"Role\""),
-            ("Deployment/spec.template.spec.serviceAccountName", "\"ci-gitlab-runner\""),
+            (
+                "Deployment/spec.template.spec.serviceAccountName",
+                "\"ci-gitlab-runner\"",
+            ),
         ],
         warnings: &[],
     },
@@ -196,7 +210,10 @@ const CASES: &[Case] = &[
         values: "rbac: {create: true, clusterWideAccess: false}",
         set_string: &[],
         expected: &[
-            ("kinds", "[\"ConfigMap\", \"Deployment\", \"Role\", \"RoleBinding\", \"Secret\", \"ServiceAccount\"]"),
+            (
+                "kinds",
+                "[\"ConfigMap\", \"Deployment\", \"Role\", \"RoleBinding\", \"Secret\", \"ServiceAccount\"]",
+            ),
             ("RoleBinding/roleRef.kind", "\"Role\""),
         ],
         warnings: &[],
@@ -205,81 +222,63 @@ const CASES: &[Case] = &[
         name: "rbac serviceAccountName empty",
         values: "rbac: {create: false, serviceAccountName: \"\"}",
         set_string: &[],
-        expected: &[
-            ("Deployment/spec.template.spec.serviceAccountName", "\"\""),
-        ],
+        expected: &[("Deployment/spec.template.spec.serviceAccountName", "\"\"")],
         warnings: &[],
     },
     Case {
         name: "runners image empty",
         values: "runners: {image: \"\"}",
         set_string: &[],
-        expected: &[
-            ("env/KUBERNETES_IMAGE", "\"\""),
-        ],
+        expected: &[("env/KUBERNETES_IMAGE", "\"\"")],
         warnings: &[],
     },
     Case {
         name: "requestConcurrency 0 is 1",
         values: "runners: {requestConcurrency: 0}",
         set_string: &[],
-        expected: &[
-            ("env/RUNNER_REQUEST_CONCURRENCY", "\"1\""),
-        ],
+        expected: &[("env/RUNNER_REQUEST_CONCURRENCY", "\"1\"")],
         warnings: &[],
     },
     Case {
         name: "requestConcurrency empty is 1",
         values: "runners: {requestConcurrency: \"\"}",
         set_string: &[],
-        expected: &[
-            ("env/RUNNER_REQUEST_CONCURRENCY", "\"1\""),
-        ],
+        expected: &[("env/RUNNER_REQUEST_CONCURRENCY", "\"1\"")],
         warnings: &[],
     },
     Case {
         name: "requestConcurrency as text",
         values: "runners: {requestConcurrency: \"5\"}",
         set_string: &[],
-        expected: &[
-            ("env/RUNNER_REQUEST_CONCURRENCY", "\"5\""),
-        ],
+        expected: &[("env/RUNNER_REQUEST_CONCURRENCY", "\"5\"")],
         warnings: &["runners.requestConcurrency"],
     },
     Case {
         name: "requestConcurrency text 0 is 0",
         values: "runners: {requestConcurrency: \"0\"}",
         set_string: &[],
-        expected: &[
-            ("env/RUNNER_REQUEST_CONCURRENCY", "\"0\""),
-        ],
+        expected: &[("env/RUNNER_REQUEST_CONCURRENCY", "\"0\"")],
         warnings: &["runners.requestConcurrency"],
     },
     Case {
         name: "locked false",
         values: "runners: {locked: false}",
         set_string: &[],
-        expected: &[
-            ("env/REGISTER_LOCKED", "\"false\""),
-        ],
+        expected: &[("env/REGISTER_LOCKED", "\"false\"")],
         warnings: &[],
     },
     Case {
         name: "tags empty",
         values: "runners: {tags: \"\"}",
         set_string: &[],
-        expected: &[
-            ("env/RUNNER_TAG_LIST", "\"\""),
-        ],
+        expected: &[("env/RUNNER_TAG_LIST", "\"\"")],
         warnings: &[],
     },
     Case {
         name: "privileged false",
         values: "runners: {privileged: false}",
         set_string: &[],
-        expected: &[
-            ("env/KUBERNETES_PRIVILEGED", "~absent"),
-        ],
+        expected: &[("env/KUBERNETES_PRIVILEGED", "~absent")],
         warnings: &[],
     },
     Case {
@@ -287,7 +286,10 @@ const CASES: &[Case] = &[
         values: "runners: {secret: \"\"}",
         set_string: &[],
         expected: &[
-            ("Deployment/spec.template.spec.volumes[2].projected.sources", "[{\"secret\": {\"items\": [{\"key\": \"runner-registration-token\", \"path\": \"runner-registration-token\"}, {\"key\": \"runner-token\", \"path\": \"runner-token\"}], \"name\": \"ci-gitlab-runner\"}}]"),
+            (
+                "Deployment/spec.template.spec.volumes[2].projected.sources",
+                "[{\"secret\": {\"items\": [{\"key\": \"runner-registration-token\", \"path\": \"runner-registration-token\"}, {\"key\": \"runner-token\", \"path\": \"runner-token\"}], \"name\": \"ci-gitlab-runner\"}}]",
+            ),
             ("Secret/metadata.name", "\"ci-gitlab-runner\""),
         ],
         warnings: &[],
@@ -296,81 +298,63 @@ const CASES: &[Case] = &[
         name: "runners namespace empty is the release namespace",
         values: "runners: {namespace: \"\"}",
         set_string: &[],
-        expected: &[
-            ("env/KUBERNETES_NAMESPACE", "\"gitlab\""),
-        ],
+        expected: &[("env/KUBERNETES_NAMESPACE", "\"gitlab\"")],
         warnings: &[],
     },
     Case {
         name: "pollTimeout 0 is not set",
         values: "runners: {pollTimeout: 0}",
         set_string: &[],
-        expected: &[
-            ("env/KUBERNETES_POLL_TIMEOUT", "\"\""),
-        ],
+        expected: &[("env/KUBERNETES_POLL_TIMEOUT", "\"\"")],
         warnings: &[],
     },
     Case {
         name: "pollTimeout empty",
         values: "runners: {pollTimeout: \"\"}",
         set_string: &[],
-        expected: &[
-            ("env/KUBERNETES_POLL_TIMEOUT", "\"\""),
-        ],
+        expected: &[("env/KUBERNETES_POLL_TIMEOUT", "\"\"")],
         warnings: &[],
     },
     Case {
         name: "pollTimeout as text",
         values: "runners: {pollTimeout: \"60\"}",
         set_string: &[],
-        expected: &[
-            ("env/KUBERNETES_POLL_TIMEOUT", "\"60\""),
-        ],
+        expected: &[("env/KUBERNETES_POLL_TIMEOUT", "\"60\"")],
         warnings: &["runners.pollTimeout"],
     },
     Case {
         name: "pollTimeout text 0 is 0",
         values: "runners: {pollTimeout: \"0\"}",
         set_string: &[],
-        expected: &[
-            ("env/KUBERNETES_POLL_TIMEOUT", "\"0\""),
-        ],
+        expected: &[("env/KUBERNETES_POLL_TIMEOUT", "\"0\"")],
         warnings: &["runners.pollTimeout"],
     },
     Case {
         name: "outputLimit 0 is not set",
         values: "runners: {outputLimit: 0}",
         set_string: &[],
-        expected: &[
-            ("env/RUNNER_OUTPUT_LIMIT", "\"\""),
-        ],
+        expected: &[("env/RUNNER_OUTPUT_LIMIT", "\"\"")],
         warnings: &[],
     },
     Case {
         name: "outputLimit empty",
         values: "runners: {outputLimit: \"\"}",
         set_string: &[],
-        expected: &[
-            ("env/RUNNER_OUTPUT_LIMIT", "\"\""),
-        ],
+        expected: &[("env/RUNNER_OUTPUT_LIMIT", "\"\"")],
         warnings: &[],
     },
     Case {
         name: "outputLimit with --set-string",
         values: "{}",
         set_string: &["runners.outputLimit=8192"],
-        expected: &[
-            ("env/RUNNER_OUTPUT_LIMIT", "\"8192\""),
-        ],
+        expected: &[("env/RUNNER_OUTPUT_LIMIT", "\"8192\"")],
         warnings: &["runners.outputLimit"],
     },
     Case {
         name: "outputLimit text 0 is 0",
         values: "runners: {outputLimit: \"0\"}",
         set_string: &[],
-        expected: &[
-            ("env/RUNNER_OUTPUT_LIMIT", "\"0\""),
-        ],
+        expected: &[("env/RUNNER_OUTPUT_LIMIT", "\"0\"")],
         warnings: &["runners.outputLimit"],
     },
     Case {
@@ -379,7 +363,10 @@ const CASES: &[Case] = &[
         set_string: &[],
         expected: &[
             ("env/CACHE_TYPE", "~absent"),
-            ("Deployment/spec.template.spec.volumes[2].projected.sources", "[{\"secret\": {\"items\": [{\"key\": \"runner-registration-token\", \"path\": \"runner-registration-token\"}, {\"key\": \"runner-token\", \"path\": \"runner-token\"}], \"name\": \"ci-gitlab-runner\"}}]"),
+            (
+                "Deployment/spec.template.spec.volumes[2].projected.sources",
+                "[{\"secret\": {\"items\": [{\"key\": \"runner-registration-token\", \"path\": \"runner-registration-token\"}, {\"key\": \"runner-token\", \"path\": \"runner-token\"}], \"name\": \"ci-gitlab-runner\"}}]",
+            ),
         ],
         warnings: &[],
     },
@@ -395,7 +382,10 @@ const CASES: &[Case] = &[
             ("env/CACHE_S3_BUCKET_NAME", "\"\""),
             ("env/CACHE_S3_BUCKET_LOCATION", "\"\""),
             ("env/CACHE_S3_INSECURE", "~absent"),
-            ("Deployment/spec.template.spec.volumes[2].projected.sources", "[{\"secret\": {\"items\": [{\"key\": \"runner-registration-token\", \"path\": \"runner-registration-token\"}, {\"key\": \"runner-token\", \"path\": \"runner-token\"}], \"name\": \"ci-gitlab-runner\"}}]"),
+            (
+                "Deployment/spec.template.spec.volumes[2].projected.sources",
+                "[{\"secret\": {\"items\": [{\"key\": \"runner-registration-token\", \"path\": \"runner-registration-token\"}, {\"key\": \"runner-token\", \"path\": \"runner-token\"}], \"name\": \"ci-gitlab-runner\"}}]",
+            ),
         ],
         warnings: &[],
     },
@@ -405,7 +395,10 @@ const CASES: &[Case] = &[
         set_string: &[],
         expected: &[
             ("env/CACHE_GCS_BUCKET_NAME", "\"\""),
-            ("Deployment/spec.template.spec.volumes[2].projected.sources[0]", "{\"secret\": {\"name\": \"s3access\"}}"),
+            (
+                "Deployment/spec.template.spec.volumes[2].projected.sources[0]",
+                "{\"secret\": {\"name\": \"s3access\"}}",
+            ),
         ],
         warnings: &[],
     },
@@ -452,36 +445,40 @@ const CASES: &[Case] = &[
         name: "securityContext 0: runAsUser printed, fsGroup not set",
         values: "securityContext: {runAsUser: 0, fsGroup: 0}",
         set_string: &[],
-        expected: &[
-            ("Deployment/spec.template.spec.securityContext", "{\"runAsUser\": 0}"),
-        ],
+        expected: &[(
+            "Deployment/spec.template.spec.securityContext",
+            "{\"runAsUser\": 0}",
+        )],
         warnings: &[],
     },
     Case {
         name: "securityContext empty strings",
         values: "securityContext: {runAsUser: \"\", fsGroup: \"\"}",
         set_string: &[],
-        expected: &[
-            ("Deployment/spec.template.spec.securityContext", "{\"runAsUser\": null}"),
-        ],
+        expected: &[(
+            "Deployment/spec.template.spec.securityContext",
+            "{\"runAsUser\": null}",
+        )],
         warnings: &[],
     },
     Case {
         name: "securityContext as text",
         values: "securityContext: {runAsUser: \"1000\", fsGroup: \"2000\"}",
         set_string: &[],
-        expected: &[
-            ("Deployment/spec.template.spec.securityContext", "{\"fsGroup\": 2000, \"runAsUser\": 1000}"),
-        ],
+        expected: &[(
+            "Deployment/spec.template.spec.securityContext",
+            "{\"fsGroup\": 2000, \"runAsUser\": 1000}",
+        )],
         warnings: &["securityContext.fsGroup", "securityContext.runAsUser"],
     },
     Case {
         name: "securityContext text 0 is set",
         values: "{}",
         set_string: &["securityContext.runAsUser=0", "securityContext.fsGroup=0"],
-        expected: &[
-            ("Deployment/spec.template.spec.securityContext", "{\"fsGroup\": 0, \"runAsUser\": 0}"),
-        ],
+        expected: &[(
+            "Deployment/spec.template.spec.securityContext",
+            "{\"fsGroup\": 0, \"runAsUser\": 0}",
+        )],
         warnings: &["securityContext.fsGroup", "securityContext.runAsUser"],
     },
     Case {
@@ -489,8 +486,14 @@ const CASES: &[Case] = &[
         values: "certsSecretName: \"\"",
         set_string: &[],
         expected: &[
-            ("Deployment/spec.template.spec.volumes", "[{\"emptyDir\": {\"medium\": \"Memory\"}, \"name\": \"runner-secrets\"}, {\"emptyDir\": {\"medium\": \"Memory\"}, \"name\": \"etc-gitlab-runner\"}, {\"name\": \"init-runner-secrets\", \"projected\": {\"sources\": [{\"secret\": {\"items\": [{\"key\": \"runner-registration-token\", \"path\": \"runner-registration-token\"}, {\"key\": \"runner-token\", \"path\": \"runner-token\"}], \"name\": \"ci-gitlab-runner\"}}]}}, {\"configMap\": {\"name\": \"ci-gitlab-runner\"}, \"name\": \"scripts\"}]"),
-            ("Deployment/spec.template.spec.containers[0].volumeMounts", "[{\"mountPath\": \"/secrets\", \"name\": \"runner-secrets\"}, {\"mountPath\": \"/home/gitlab-runner/.gitlab-runner\", \"name\": \"etc-gitlab-runner\"}, {\"mountPath\": \"/scripts\", \"name\": \"scripts\"}]"),
+            (
+                "Deployment/spec.template.spec.volumes",
+                "[{\"emptyDir\": {\"medium\": \"Memory\"}, \"name\": \"runner-secrets\"}, {\"emptyDir\": {\"medium\": \"Memory\"}, \"name\": \"etc-gitlab-runner\"}, {\"name\": \"init-runner-secrets\", \"projected\": {\"sources\": [{\"secret\": {\"items\": [{\"key\": \"runner-registration-token\", \"path\": \"runner-registration-token\"}, {\"key\": \"runner-token\", \"path\": \"runner-token\"}], \"name\": \"ci-gitlab-runner\"}}]}}, {\"configMap\": {\"name\": \"ci-gitlab-runner\"}, \"name\": \"scripts\"}]",
+            ),
+            (
+                "Deployment/spec.template.spec.containers[0].volumeMounts",
+                "[{\"mountPath\": \"/secrets\", \"name\": \"runner-secrets\"}, {\"mountPath\": \"/home/gitlab-runner/.gitlab-runner\", \"name\": \"etc-gitlab-runner\"}, {\"mountPath\": \"/scripts\", \"name\": \"scripts\"}]",
+            ),
         ],
         warnings: &[],
     },
@@ -498,9 +501,10 @@ const CASES: &[Case] = &[
         name: "resources with empty maps",
         values: "resources: {limits: {}, requests: {}}",
         set_string: &[],
-        expected: &[
-            ("Deployment/spec.template.spec.containers[0].resources", "{\"limits\": {}, \"requests\": {}}"),
-        ],
+        expected: &[(
+            "Deployment/spec.template.spec.containers[0].resources",
+            "{\"limits\": {}, \"requests\": {}}",
+        )],
         warnings: &[],
     },
     Case {
@@ -512,7 +516,10 @@ const CASES: &[Case] = &[
             ("Deployment/spec.template.spec.nodeSelector", "~absent"),
             ("Deployment/spec.template.spec.tolerations", "~absent"),
             ("Deployment/spec.template.spec.hostAliases", "~absent"),
-            ("Deployment/spec.template.metadata.annotations.prometheus.io/scrape", "~absent"),
+            (
+                "Deployment/spec.template.metadata.annotations.prometheus.io/scrape",
+                "~absent",
+            ),
         ],
         warnings: &[],
     },
@@ -520,27 +527,24 @@ const CASES: &[Case] = &[
         name: "toleration with empty strings",
         values: "tolerations: [{key: \"\", operator: \"\", value: \"\", effect: \"\"}]",
         set_string: &[],
-        expected: &[
-            ("Deployment/spec.template.spec.tolerations", "[{\"effect\": \"\", \"key\": \"\", \"operator\": \"\", \"value\": \"\"}]"),
-        ],
+        expected: &[(
+            "Deployment/spec.template.spec.tolerations",
+            "[{\"effect\": \"\", \"key\": \"\", \"operator\": \"\", \"value\": \"\"}]",
+        )],
         warnings: &[],
     },
     Case {
         name: "envVars value empty",
         values: "envVars: [{name: A, value: \"\"}]",
         set_string: &[],
-        expected: &[
-            ("env/A", "\"\""),
-        ],
+        expected: &[("env/A", "\"\"")],
         warnings: &[],
     },
     Case {
         name: "hpa empty map: no HPA",
         values: "hpa: {}",
         set_string: &[],
-        expected: &[
-            ("kinds", "[\"ConfigMap\", \"Deployment\", \"Secret\"]"),
-        ],
+        expected: &[("kinds", "[\"ConfigMap\", \"Deployment\", \"Secret\"]")],
         warnings: &[],
     },
     Case {
@@ -577,9 +581,7 @@ const CASES: &[Case] = &[
         name: "name overrides empty",
         values: "nameOverride: \"\"\nfullnameOverride: \"\"",
         set_string: &[],
-        expected: &[
-            ("Deployment/metadata.name", "\"ci-gitlab-runner\""),
-        ],
+        expected: &[("Deployment/metadata.name", "\"ci-gitlab-runner\"")],
         warnings: &[],
     },
 ];
@@ -615,10 +617,22 @@ const SAME_AS_NOT_SET: &[&str] = &[
 const SAME_AS_NUMBER: &[(&str, &str)] = &[
     ("concurrent: \"7\"", "concurrent: 7"),
     ("checkInterval: \"0\"", "checkInterval: 0"),
-    ("terminationGracePeriodSeconds: \"0\"", "terminationGracePeriodSeconds: 0"),
-    ("securityContext: {runAsUser: \"0\", fsGroup: \"1\"}", "securityContext: {runAsUser: 0, fsGroup: 1}"),
-    ("runners: {requestConcurrency: \"3\", pollTimeout: \"30\", outputLimit: \"1\"}", "runners: {requestConcurrency: 3, pollTimeout: 30, outputLimit: 1}"),
-    ("hpa: {minReplicas: \"2\", maxReplicas: \"4\", metrics: [{type: Resource, resource: {name: cpu, targetAverageUtilization: 50}}]}", "hpa: {minReplicas: 2, maxReplicas: 4, metrics: [{type: Resource, resource: {name: cpu, targetAverageUtilization: 50}}]}"),
+    (
+        "terminationGracePeriodSeconds: \"0\"",
+        "terminationGracePeriodSeconds: 0",
+    ),
+    (
+        "securityContext: {runAsUser: \"0\", fsGroup: \"1\"}",
+        "securityContext: {runAsUser: 0, fsGroup: 1}",
+    ),
+    (
+        "runners: {requestConcurrency: \"3\", pollTimeout: \"30\", outputLimit: \"1\"}",
+        "runners: {requestConcurrency: 3, pollTimeout: 30, outputLimit: 1}",
+    ),
+    (
+        "hpa: {minReplicas: \"2\", maxReplicas: \"4\", metrics: [{type: Resource, resource: {name: cpu, targetAverageUtilization: 50}}]}",
+        "hpa: {minReplicas: 2, maxReplicas: 4, metrics: [{type: Resource, resource: {name: cpu, targetAverageUtilization: 50}}]}",
+    ),
 ];
 
 /// Booleans given as `""`: Helm renders them as with `false` in their place.
@@ -758,10 +772,12 @@ fn each_class_renders_what_helm_renders() {
                 case.name, case.warnings
             ));
         }
-        assert!(rendered
-            .warnings
-            .iter()
-            .all(|(_, severity)| *severity == Severity::Warning));
+        assert!(
+            rendered
+                .warnings
+                .iter()
+                .all(|(_, severity)| *severity == Severity::Warning)
+        );
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }

@@ -1508,10 +1508,12 @@ impl<'a> Expected<'a> {
             let c = &spec[containers][0];
             match self.text(&["image"]) {
                 Some(image) => assert_eq!(c["image"], s(image)),
-                None => assert!(c["image"]
-                    .as_str()
-                    .unwrap()
-                    .starts_with("gitlab/gitlab-runner:alpine-")),
+                None => assert!(
+                    c["image"]
+                        .as_str()
+                        .unwrap()
+                        .starts_with("gitlab/gitlab-runner:alpine-")
+                ),
             }
             assert_text(
                 &c["imagePullPolicy"],
@@ -1826,21 +1828,21 @@ impl<'a> Expected<'a> {
         } else {
             let text = config["data"]["config.template.toml"].as_str().unwrap();
             let template: toml::Table = toml::from_str(text).unwrap();
-            let out: Vec<(String, Vec<String>)> = template["runners"][0]["kubernetes"]
-                ["host_aliases"]
-                .as_array()
-                .unwrap()
-                .iter()
-                .map(|o| {
-                    let hostnames = o["hostnames"]
-                        .as_array()
-                        .unwrap()
-                        .iter()
-                        .map(|h| h.as_str().unwrap().to_string())
-                        .collect();
-                    (o["ip"].as_str().unwrap().to_string(), hostnames)
-                })
-                .collect();
+            let out: Vec<(String, Vec<String>)> =
+                template["runners"][0]["kubernetes"]["host_aliases"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .map(|o| {
+                        let hostnames = o["hostnames"]
+                            .as_array()
+                            .unwrap()
+                            .iter()
+                            .map(|h| h.as_str().unwrap().to_string())
+                            .collect();
+                        (o["ip"].as_str().unwrap().to_string(), hostnames)
+                    })
+                    .collect();
             assert_eq!(out, job_aliases);
         }
 

@@ -119,12 +119,16 @@ mod tests {
         for text in ["a\nb", "a\nb\n", "a\nb\n\n", "a\n\nb\n\n\n", "a\n\n\nb"] {
             assert_eq!(read_back(text), text, "{text:?}");
         }
-        assert!(yaml_text(&Value::from("a\nb"), 2)
-            .unwrap()
-            .starts_with("|-\n"));
-        assert!(yaml_text(&Value::from("a\nb\n\n"), 2)
-            .unwrap()
-            .starts_with("|+\n"));
+        assert!(
+            yaml_text(&Value::from("a\nb"), 2)
+                .unwrap()
+                .starts_with("|-\n")
+        );
+        assert!(
+            yaml_text(&Value::from("a\nb\n\n"), 2)
+                .unwrap()
+                .starts_with("|+\n")
+        );
     }
 
     #[test]

@@ -204,7 +204,9 @@ mod tests {
         let err = toml_value(&Value::UNDEFINED, Some("checkInterval")).unwrap_err();
         assert_eq!(
             err.detail(),
-            Some("checkInterval: expected a number, string or boolean, found nothing (the value is missing or null)")
+            Some(
+                "checkInterval: expected a number, string or boolean, found nothing (the value is missing or null)"
+            )
         );
     }
 }

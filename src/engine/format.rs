@@ -20,8 +20,8 @@
 //! Values that have no Go counterpart (functions, macros, other plain
 //! objects, invalid values) print as minijinja displays them.
 
-use minijinja::value::ValueKind;
 use minijinja::Value;
+use minijinja::value::ValueKind;
 
 /// How deep [`go_string`] descends into nested sequences and maps before it
 /// prints `...` instead (guards against self-referencing objects).

@@ -150,7 +150,7 @@ fn merge_into_runner(runner: &mut Table, aliases: &[Alias], at: &str) -> Result<
         Some(_) => {
             return Err(invalid(format!(
                 "{at}: `kubernetes.host_aliases` is neither a list of tables nor an array"
-            )))
+            )));
         }
     }
     Ok(())

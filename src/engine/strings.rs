@@ -27,11 +27,7 @@ pub fn quote(value: &Value) -> String {
 
 /// `default(fallback)`: the value, or `fallback` when the value is empty.
 pub fn default(value: Value, fallback: Value) -> Value {
-    if is_empty(&value) {
-        fallback
-    } else {
-        value
-    }
+    if is_empty(&value) { fallback } else { value }
 }
 
 /// `asNumber`: a value printed where a number belongs (`concurrent = {{ .Values.concurrent }}`,

@@ -9,7 +9,7 @@ use std::fmt;
 
 use crate::diagnostic::Diagnostic;
 
-pub use order::{sort_by_install_order, INSTALL_ORDER};
+pub use order::{INSTALL_ORDER, sort_by_install_order};
 pub use split::split_documents;
 
 /// A template produced something that is not a Kubernetes object. This is a defect of the

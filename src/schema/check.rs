@@ -123,7 +123,7 @@ impl Checker {
                 return vec![Problem::new(
                     Path::default(),
                     format!("the values cannot be checked: {e}"),
-                )]
+                )];
             }
         };
         for error in self.validator.iter_errors(&instance) {
@@ -497,7 +497,7 @@ fn yaml11_hint(found: &Json, expected: &str) -> Option<String> {
             return Some(
                 "write false without quotes: Helm would read the string \"false\" as true"
                     .to_string(),
-            )
+            );
         }
         _ => return None,
     };
@@ -712,10 +712,10 @@ mod seed_names {
     use std::sync::OnceLock;
 
     use minijinja::value::Serde;
-    use minijinja::{context, Environment};
+    use minijinja::{Environment, context};
 
-    use crate::chart::ChartMetadata;
     use crate::Release;
+    use crate::chart::ChartMetadata;
 
     const HELPERS: &str = include_str!("../../chart/templates/_helpers.tpl");
     const CHART_YAML: &str = include_str!("../../chart/Chart.yaml");
@@ -995,8 +995,7 @@ mod tests {
 
     #[test]
     fn server_side_settings_with_a_runner_token_are_warnings() {
-        let settings =
-            "runners: {tags: 'a,b', runUntagged: false, protected: true, locked: true}\n\
+        let settings = "runners: {tags: 'a,b', runUntagged: false, protected: true, locked: true}\n\
                         envVars: [{name: REGISTER_PAUSED, value: 'true'}, {name: OTHER, value: x}]";
         assert_eq!(
             rule_problems(&format!("runnerToken: glrt-x\n{settings}")),

@@ -23,7 +23,7 @@
 
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
-use serde_json::{json, Value as Json};
+use serde_json::{Value as Json, json};
 
 use super::model::{FreeForm, Quantity};
 
@@ -965,21 +965,66 @@ mod tests {
     #[test]
     fn each_type_needs_its_own_block_and_fields() {
         for (input, expected) in [
-            ("- type: Pods\n  resource: {name: cpu, targetAverageUtilization: 5}", "hpa.metrics[0]: unexpected key \"resource\" for a metric of type Pods"),
-            ("- type: Pods", "hpa.metrics[0]: missing \"pods\" for a metric of type Pods"),
-            ("- type: Pods\n  pods: {metricName: jobs}", "hpa.metrics[0].pods: missing \"targetAverageValue\""),
-            ("- type: Pods\n  pods: {targetAverageValue: 1}", "hpa.metrics[0].pods: missing \"metricName\""),
-            ("- type: Pods\n  pods: {metricName: \"\", targetAverageValue: 1}", "hpa.metrics[0].pods: \"metricName\" must not be empty"),
-            ("- type: Resource\n  resource: {name: cpu}", "hpa.metrics[0].resource: missing \"targetAverageUtilization\" or \"targetAverageValue\""),
-            ("- type: Resource\n  resource: {name: cpu, targetAverageUtilization: 5, targetAverageValue: 1}", "hpa.metrics[0].resource: set only one of \"targetAverageUtilization\" and \"targetAverageValue\""),
-            ("- type: Resource\n  resource: {targetAverageUtilization: 5}", "hpa.metrics[0].resource: missing \"name\""),
-            ("- type: Resource\n  resource: {name: cpu, container: c, targetAverageUtilization: 5}", "hpa.metrics[0].resource: unexpected key \"container\" (only a ContainerResource metric has one)"),
-            ("- type: ContainerResource\n  containerResource: {name: cpu, targetAverageUtilization: 5}", "hpa.metrics[0].containerResource: missing \"container\""),
-            ("- type: External\n  external: {metricName: q}", "hpa.metrics[0].external: missing \"targetValue\" or \"targetAverageValue\""),
-            ("- type: External\n  external: {metricName: q, targetValue: 1, targetAverageValue: 2}", "hpa.metrics[0].external: set only one of \"targetValue\" and \"targetAverageValue\""),
-            ("- type: Object\n  object: {target: {kind: Service, name: s}, metricName: m}", "hpa.metrics[0].object: missing \"targetValue\" or \"averageValue\""),
-            ("- type: Object\n  object: {metricName: m, targetValue: 1}", "hpa.metrics[0].object: missing \"target\""),
-            ("- type: Object\n  object: {target: {name: s}, metricName: m, targetValue: 1}", "hpa.metrics[0].object.target: missing \"kind\""),
+            (
+                "- type: Pods\n  resource: {name: cpu, targetAverageUtilization: 5}",
+                "hpa.metrics[0]: unexpected key \"resource\" for a metric of type Pods",
+            ),
+            (
+                "- type: Pods",
+                "hpa.metrics[0]: missing \"pods\" for a metric of type Pods",
+            ),
+            (
+                "- type: Pods\n  pods: {metricName: jobs}",
+                "hpa.metrics[0].pods: missing \"targetAverageValue\"",
+            ),
+            (
+                "- type: Pods\n  pods: {targetAverageValue: 1}",
+                "hpa.metrics[0].pods: missing \"metricName\"",
+            ),
+            (
+                "- type: Pods\n  pods: {metricName: \"\", targetAverageValue: 1}",
+                "hpa.metrics[0].pods: \"metricName\" must not be empty",
+            ),
+            (
+                "- type: Resource\n  resource: {name: cpu}",
+                "hpa.metrics[0].resource: missing \"targetAverageUtilization\" or \"targetAverageValue\"",
+            ),
+            (
+                "- type: Resource\n  resource: {name: cpu, targetAverageUtilization: 5, targetAverageValue: 1}",
+                "hpa.metrics[0].resource: set only one of \"targetAverageUtilization\" and \"targetAverageValue\"",
+            ),
+            (
+                "- type: Resource\n  resource: {targetAverageUtilization: 5}",
+                "hpa.metrics[0].resource: missing \"name\"",
+            ),
+            (
+                "- type: Resource\n  resource: {name: cpu, container: c, targetAverageUtilization: 5}",
+                "hpa.metrics[0].resource: unexpected key \"container\" (only a ContainerResource metric has one)",
+            ),
+            (
+                "- type: ContainerResource\n  containerResource: {name: cpu, targetAverageUtilization: 5}",
+                "hpa.metrics[0].containerResource: missing \"container\"",
+            ),
+            (
+                "- type: External\n  external: {metricName: q}",
+                "hpa.metrics[0].external: missing \"targetValue\" or \"targetAverageValue\"",
+            ),
+            (
+                "- type: External\n  external: {metricName: q, targetValue: 1, targetAverageValue: 2}",
+                "hpa.metrics[0].external: set only one of \"targetValue\" and \"targetAverageValue\"",
+            ),
+            (
+                "- type: Object\n  object: {target: {kind: Service, name: s}, metricName: m}",
+                "hpa.metrics[0].object: missing \"targetValue\" or \"averageValue\"",
+            ),
+            (
+                "- type: Object\n  object: {metricName: m, targetValue: 1}",
+                "hpa.metrics[0].object: missing \"target\"",
+            ),
+            (
+                "- type: Object\n  object: {target: {name: s}, metricName: m, targetValue: 1}",
+                "hpa.metrics[0].object.target: missing \"kind\"",
+            ),
         ] {
             assert_eq!(first_problem(input), expected, "{input}");
             assert!(metrics_v2(&value(input)).is_err(), "{input}");
@@ -989,14 +1034,38 @@ mod tests {
     #[test]
     fn v2_blocks_are_checked_too() {
         for (input, expected) in [
-            ("- type: Resource\n  resource: {name: cpu, target: {averageUtilization: 5}}", "hpa.metrics[0].resource.target: missing \"type\" (Utilization or AverageValue)"),
-            ("- type: Resource\n  resource: {name: cpu, target: {type: Value, value: 5}}", "hpa.metrics[0].resource.target: type Value is not a target of this metric (expected Utilization or AverageValue)"),
-            ("- type: Pods\n  pods: {metric: {name: j}, target: {type: AverageValue}}", "hpa.metrics[0].pods.target: missing \"averageValue\" (for type AverageValue)"),
-            ("- type: Pods\n  pods: {metric: {name: j}, target: {type: AverageValue, averageValue: 1, value: 2}}", "hpa.metrics[0].pods.target: \"value\" does not go with type AverageValue (it takes \"averageValue\")"),
-            ("- type: Pods\n  pods: {target: {type: AverageValue, averageValue: 1}}", "hpa.metrics[0].pods: missing \"metric\""),
-            ("- type: External\n  external: {metric: {}, target: {type: Value, value: 1}}", "hpa.metrics[0].external.metric: missing \"name\""),
-            ("- type: Object\n  object: {metric: {name: m}, target: {type: Value, value: 1}}", "hpa.metrics[0].object: missing \"describedObject\""),
-            ("- type: External\n  external: {metricName: q, metric: {name: q}, targetValue: 1}", "hpa.metrics[0].external: mixes autoscaling/v2beta1 keys (\"metricName\", \"targetValue\") with autoscaling/v2 keys (\"metric\")"),
+            (
+                "- type: Resource\n  resource: {name: cpu, target: {averageUtilization: 5}}",
+                "hpa.metrics[0].resource.target: missing \"type\" (Utilization or AverageValue)",
+            ),
+            (
+                "- type: Resource\n  resource: {name: cpu, target: {type: Value, value: 5}}",
+                "hpa.metrics[0].resource.target: type Value is not a target of this metric (expected Utilization or AverageValue)",
+            ),
+            (
+                "- type: Pods\n  pods: {metric: {name: j}, target: {type: AverageValue}}",
+                "hpa.metrics[0].pods.target: missing \"averageValue\" (for type AverageValue)",
+            ),
+            (
+                "- type: Pods\n  pods: {metric: {name: j}, target: {type: AverageValue, averageValue: 1, value: 2}}",
+                "hpa.metrics[0].pods.target: \"value\" does not go with type AverageValue (it takes \"averageValue\")",
+            ),
+            (
+                "- type: Pods\n  pods: {target: {type: AverageValue, averageValue: 1}}",
+                "hpa.metrics[0].pods: missing \"metric\"",
+            ),
+            (
+                "- type: External\n  external: {metric: {}, target: {type: Value, value: 1}}",
+                "hpa.metrics[0].external.metric: missing \"name\"",
+            ),
+            (
+                "- type: Object\n  object: {metric: {name: m}, target: {type: Value, value: 1}}",
+                "hpa.metrics[0].object: missing \"describedObject\"",
+            ),
+            (
+                "- type: External\n  external: {metricName: q, metric: {name: q}, targetValue: 1}",
+                "hpa.metrics[0].external: mixes autoscaling/v2beta1 keys (\"metricName\", \"targetValue\") with autoscaling/v2 keys (\"metric\")",
+            ),
         ] {
             assert_eq!(first_problem(input), expected, "{input}");
         }

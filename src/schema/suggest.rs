@@ -54,10 +54,7 @@ const SEED_INSTEAD_OF_CURRENT: &[(&str, &str)] = &[
         "securityContext.*",
         "`securityContext` is the security context of the pod (`runAsUser`, `fsGroup`); `containerSecurityContext` is the containers'",
     ),
-    (
-        "extraEnv",
-        "use `envVars`, a list of `name`/`value` pairs",
-    ),
+    ("extraEnv", "use `envVars`, a list of `name`/`value` pairs"),
 ];
 
 /// What the official chart 0.86 has instead of a key of the 0.16 chart, where it has something.
@@ -691,7 +688,9 @@ mod tests {
     fn keys_at_another_level() {
         assert_eq!(
             help("", "poll_timeout").as_deref(),
-            Some("`poll_timeout` belongs at `runners.pollTimeout` (the keys of this chart are camelCase)")
+            Some(
+                "`poll_timeout` belongs at `runners.pollTimeout` (the keys of this chart are camelCase)"
+            )
         );
         assert_eq!(
             help("runners", "cacheType").as_deref(),
@@ -699,12 +698,16 @@ mod tests {
         );
         assert_eq!(
             help("", "serviceAccountName").as_deref(),
-            Some("`serviceAccountName` belongs at `rbac.serviceAccountName` or `runners.serviceAccountName`")
+            Some(
+                "`serviceAccountName` belongs at `rbac.serviceAccountName` or `runners.serviceAccountName`"
+            )
         );
         // the nearest place first
         assert_eq!(
             help("runners.cache", "serviceAccountName").as_deref(),
-            Some("`serviceAccountName` belongs at `runners.serviceAccountName` or `rbac.serviceAccountName`")
+            Some(
+                "`serviceAccountName` belongs at `runners.serviceAccountName` or `rbac.serviceAccountName`"
+            )
         );
         assert_eq!(
             help("", "hostnames").as_deref(),
@@ -751,7 +754,9 @@ mod tests {
         assert_eq!(at_top.help, None);
         assert_eq!(
             at_top.notes,
-            ["the top-level keys of this chart: checkInterval, hostAliases, image, rbac, runners, securityContext"]
+            [
+                "the top-level keys of this chart: checkInterval, hostAliases, image, rbac, runners, securityContext"
+            ]
         );
         // the same note for every unknown key of a mapping, whatever the list index
         let a = s.unknown_key(&p("hostAliases[0]"), "zzz");
@@ -775,11 +780,15 @@ mod tests {
         let session = s.unknown_key(&Path::root(), "sessionServer");
         assert_eq!(
             session.notes,
-            ["`sessionServer` belongs to the newer official chart (0.86); this chart (the 0.16 schema) does not have it"]
+            [
+                "`sessionServer` belongs to the newer official chart (0.86); this chart (the 0.16 schema) does not have it"
+            ]
         );
         assert_eq!(
             session.help.as_deref(),
-            Some("render with `--chart gitlab-runner-current` if the file is written for the newer official chart (0.86)")
+            Some(
+                "render with `--chart gitlab-runner-current` if the file is written for the newer official chart (0.86)"
+            )
         );
         let rules = s.unknown_key(&p("rbac"), "rules");
         assert!(rules.notes[0].starts_with("`rbac.rules` belongs to the newer"));
@@ -823,7 +832,9 @@ mod tests {
             let got = s.unknown_key(&p(parent), key);
             assert_eq!(
                 got.help.as_deref(),
-                Some("render with `--chart gitlab-runner` if the file is written for the chart 0.16 schema"),
+                Some(
+                    "render with `--chart gitlab-runner` if the file is written for the chart 0.16 schema"
+                ),
                 "{parent}.{key}"
             );
             assert!(got.notes[0].ends_with(
@@ -854,10 +865,12 @@ mod tests {
             "`image` is a map (`image`, `registry`, `tag`) in the newer official chart (0.86), not in this chart (the 0.16 schema)"
         );
         assert!(image.notes[1].contains("write the image as one string"));
-        assert!(image
-            .help
-            .unwrap()
-            .contains("--chart gitlab-runner-current"));
+        assert!(
+            image
+                .help
+                .unwrap()
+                .contains("--chart gitlab-runner-current")
+        );
         // a string, or a key that is a map here too: nothing to say
         assert_eq!(
             s.other_chart_shape(&p("image"), &serde_json::json!("x")),

@@ -9,8 +9,8 @@
 use std::collections::{BTreeMap, HashMap};
 
 use gtmpl_ng::{NumberKind, Value as GoValue};
-use minijinja::value::ValueKind;
 use minijinja::Value;
+use minijinja::value::ValueKind;
 
 use crate::engine::format::is_macro;
 

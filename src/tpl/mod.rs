@@ -221,7 +221,7 @@ pub fn tpl_filter(
             return Err(Error::new(
                 ErrorKind::InvalidOperation,
                 format!("{path}: tpl needs a string, got a {other}"),
-            ))
+            ));
         }
     };
     if !source.contains("{{") {
@@ -269,7 +269,7 @@ pub fn tpl_filter(
             Outcome::Failed(error) => {
                 return Err(
                     Error::new(ErrorKind::InvalidOperation, error.to_string()).with_source(error)
-                )
+                );
             }
         }
     }

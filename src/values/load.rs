@@ -25,11 +25,11 @@ use std::sync::Arc;
 use saphyr_parser::{Event, Parser, ScalarStyle, ScanError, Span as RawSpan, Tag};
 use serde_yaml::{Mapping, Value};
 
-use super::locate::{relax_tabs, Locator, NodeEvent};
+use super::ValuesError;
+use super::locate::{Locator, NodeEvent, relax_tabs};
 use super::path::Path;
 use super::scalar::{self, Style, Surprise};
 use super::spans::{Children, NodeSpans, Span, SpanIndex};
-use super::ValuesError;
 
 /// The largest values file accepted: far above any real values file (a few KiB), low enough
 /// that parsing stays fast and small.
@@ -607,7 +607,7 @@ impl Builder<'_> {
                 return Err(ValuesError::NotAMapping {
                     source_name: self.source_name.to_string(),
                     found: describe(&other).to_string(),
-                })
+                });
             }
         }
         Ok(())
@@ -781,9 +781,9 @@ fn key_string(value: &Value, as_float: bool, negative: bool) -> Result<String, &
             let f = if f == 0.0 && negative { -0.0 } else { f };
             Ok(scalar::float_key(f))
         }
-        Value::Number(n) if n.as_i64().is_none() => {
-            Err("an integer from 2^63 to 2^64-1 (Helm refuses such a key: unsupported map key of type uint64)")
-        }
+        Value::Number(n) if n.as_i64().is_none() => Err(
+            "an integer from 2^63 to 2^64-1 (Helm refuses such a key: unsupported map key of type uint64)",
+        ),
         Value::Number(n) => Ok(n.to_string()),
         Value::Null => Err("null (Helm refuses a null key too; quote it: \"null\")"),
         Value::Sequence(_) => Err("a sequence"),
@@ -963,15 +963,21 @@ mod tests {
     fn yaml_1_1_scalars_as_values_and_keys() {
         assert_eq!(
             values("a: yes\nb: Off\nc: y\nd: 0777\ne: 1_000\nf: 0x1F\ng: '0777'\non: 1\nN: 2\n"),
-            yaml("a: true\nb: false\nc: true\nd: 511\ne: 1000\nf: 31\ng: '0777'\n'true': 1\n'false': 2")
+            yaml(
+                "a: true\nb: false\nc: true\nd: 511\ne: 1000\nf: 31\ng: '0777'\n'true': 1\n'false': 2"
+            )
         );
     }
 
     #[test]
     fn keys_are_the_strings_helm_makes() {
         assert_eq!(
-            values("1.5: a\n1e6: b\n-0.0: c\n0x10: d\n123456789.0: e\n.inf: f\n9223372036854775807: g\n"),
-            yaml("'1.5': a\n'1e+06': b\n'-0': c\n'16': d\n'1.2345679e+08': e\n'.inf': f\n'9223372036854775807': g")
+            values(
+                "1.5: a\n1e6: b\n-0.0: c\n0x10: d\n123456789.0: e\n.inf: f\n9223372036854775807: g\n"
+            ),
+            yaml(
+                "'1.5': a\n'1e+06': b\n'-0': c\n'16': d\n'1.2345679e+08': e\n'.inf': f\n'9223372036854775807': g"
+            )
         );
         let (message, line, column) = refusal("a: 1\nnull: x\n");
         assert_eq!((line, column), (2, 1));
@@ -1058,7 +1064,10 @@ mod tests {
     fn errors_point_at_the_right_place() {
         let (message, line, column) = refusal("runners:\n  tags: a\n  image: x\n  tags: b\n");
         assert_eq!((line, column), (4, 3));
-        assert_eq!(message, "runners: duplicate key `tags` (first written at line 2); Helm would keep only the last");
+        assert_eq!(
+            message,
+            "runners: duplicate key `tags` (first written at line 2); Helm would keep only the last"
+        );
         let (message, line, column) = refusal("a: 1\nb: [x,\n  y\nc: 2\n");
         assert_eq!((line, column), (2, 4));
         assert!(
@@ -1091,7 +1100,9 @@ mod tests {
             let err = load("v.yaml", text).unwrap_err().to_string();
             assert_eq!(
                 err,
-                format!("v.yaml: the top level of a values file must be a mapping of keys to values, found {found}")
+                format!(
+                    "v.yaml: the top level of a values file must be a mapping of keys to values, found {found}"
+                )
             );
         }
     }

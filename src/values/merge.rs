@@ -335,16 +335,62 @@ mod tests {
             })
             .collect();
         let expected: Vec<(String, Option<&str>)> = vec![
-            ("tolerations".into(), Some("skipped value for gitlab-runner.tolerations: Not a table.")),
-            ("imagePullPolicy".into(), Some("skipped value for gitlab-runner.imagePullPolicy: Not a table.")),
-            ("rbac.create".into(), Some("destination for gitlab-runner.rbac.create is a table. Ignoring non-table value (false)")),
-            ("runners.image".into(), Some("destination for gitlab-runner.runners.image is a table. Ignoring non-table value (ubuntu:16.04)")),
-            ("runners.cache".into(), Some("cannot overwrite table with non table for gitlab-runner.runners.cache (map[])")),
-            ("runners.big".into(), Some("destination for gitlab-runner.runners.big is a table. Ignoring non-table value (1e+06)")),
-            ("runners.frac".into(), Some("destination for gitlab-runner.runners.frac is a table. Ignoring non-table value (1e-05)")),
-            ("runners.list".into(), Some("destination for gitlab-runner.runners.list is a table. Ignoring non-table value ([x 1 true 1.5])")),
-            ("runners.map".into(), Some("cannot overwrite table with non table for gitlab-runner.runners.map (map[a:map[z:1] b:[1] k:v])")),
-            ("runners.empty".into(), Some("destination for gitlab-runner.runners.empty is a table. Ignoring non-table value ()")),
+            (
+                "tolerations".into(),
+                Some("skipped value for gitlab-runner.tolerations: Not a table."),
+            ),
+            (
+                "imagePullPolicy".into(),
+                Some("skipped value for gitlab-runner.imagePullPolicy: Not a table."),
+            ),
+            (
+                "rbac.create".into(),
+                Some(
+                    "destination for gitlab-runner.rbac.create is a table. Ignoring non-table value (false)",
+                ),
+            ),
+            (
+                "runners.image".into(),
+                Some(
+                    "destination for gitlab-runner.runners.image is a table. Ignoring non-table value (ubuntu:16.04)",
+                ),
+            ),
+            (
+                "runners.cache".into(),
+                Some(
+                    "cannot overwrite table with non table for gitlab-runner.runners.cache (map[])",
+                ),
+            ),
+            (
+                "runners.big".into(),
+                Some(
+                    "destination for gitlab-runner.runners.big is a table. Ignoring non-table value (1e+06)",
+                ),
+            ),
+            (
+                "runners.frac".into(),
+                Some(
+                    "destination for gitlab-runner.runners.frac is a table. Ignoring non-table value (1e-05)",
+                ),
+            ),
+            (
+                "runners.list".into(),
+                Some(
+                    "destination for gitlab-runner.runners.list is a table. Ignoring non-table value ([x 1 true 1.5])",
+                ),
+            ),
+            (
+                "runners.map".into(),
+                Some(
+                    "cannot overwrite table with non table for gitlab-runner.runners.map (map[a:map[z:1] b:[1] k:v])",
+                ),
+            ),
+            (
+                "runners.empty".into(),
+                Some(
+                    "destination for gitlab-runner.runners.empty is a table. Ignoring non-table value ()",
+                ),
+            ),
             // a list over a map at the top level: Helm prints nothing
             ("affinity".into(), None),
         ];

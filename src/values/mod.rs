@@ -56,7 +56,9 @@ pub enum ValuesError {
         limit: usize,
     },
     /// A document of the file is not a mapping (values files hold `key: value` pairs).
-    #[error("{source_name}: the top level of a values file must be a mapping of keys to values, found {found}")]
+    #[error(
+        "{source_name}: the top level of a values file must be a mapping of keys to values, found {found}"
+    )]
     NotAMapping {
         /// The file name.
         source_name: String,
@@ -319,7 +321,7 @@ impl Values {
             Ok(Value::Mapping(values)) => values,
             Ok(other) => return Err(not_a_mapping(load::describe(&other).to_string()).into()),
             Err(e) => {
-                return Err(not_a_mapping(format!("a value that cannot be YAML ({e})")).into())
+                return Err(not_a_mapping(format!("a value that cannot be YAML ({e})")).into());
             }
         };
         self.push_mapping(source_name, values);

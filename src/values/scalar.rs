@@ -137,13 +137,13 @@ fn plain(text: &str) -> Value {
     match text {
         "" | "~" | "null" | "Null" | "NULL" => return Value::Null,
         "y" | "Y" | "yes" | "Yes" | "YES" | "on" | "On" | "ON" | "true" | "True" | "TRUE" => {
-            return Value::Bool(true)
+            return Value::Bool(true);
         }
         "n" | "N" | "no" | "No" | "NO" | "off" | "Off" | "OFF" | "false" | "False" | "FALSE" => {
-            return Value::Bool(false)
+            return Value::Bool(false);
         }
         ".inf" | ".Inf" | ".INF" | "+.inf" | "+.Inf" | "+.INF" => {
-            return Value::Number(Number::from(f64::INFINITY))
+            return Value::Number(Number::from(f64::INFINITY));
         }
         "-.inf" | "-.Inf" | "-.INF" => return Value::Number(Number::from(f64::NEG_INFINITY)),
         ".nan" | ".NaN" | ".NAN" => return Value::Number(Number::from(f64::NAN)),

@@ -429,11 +429,7 @@ fn window(expression: &str, column: usize) -> String {
 /// How a character of the expression is shown in an error: control characters (a tab, a
 /// newline) would break the caret line, so they are shown as `\u{FFFD}`.
 fn shown_char(c: char) -> char {
-    if c.is_control() {
-        '\u{FFFD}'
-    } else {
-        c
-    }
+    if c.is_control() { '\u{FFFD}' } else { c }
 }
 
 /// A half-open range of character positions in the expression.
@@ -546,7 +542,7 @@ impl Parser<'_> {
                                 "unexpected `{}` after `]` (expected `.`, `[` or `=`)",
                                 shown_char(c)
                             ),
-                        ))
+                        ));
                     }
                 }
             }
@@ -752,7 +748,7 @@ impl Parser<'_> {
                 return Err(self.fault(
                     self.pos,
                     "unexpected text after the `}` that ends a list (expected `,` or the end)",
-                ))
+                ));
             }
         }
         Ok(RawValue::List(items))
@@ -1622,9 +1618,10 @@ mod tests {
     fn one_expression_padding_past_the_budget_is_invalid() {
         let e = error("a[65536]=1,b[65536]=1,c[0]=1");
         assert_eq!(e.column(), 25);
-        assert!(e
-            .message()
-            .starts_with("list index 0 pads lists past 131074 elements"));
+        assert!(
+            e.message()
+                .starts_with("list index 0 pads lists past 131074 elements")
+        );
         // A secret value in the expression stays masked.
         let e = error("token=glrt-x,a[65536]=1,b[65536]=1,c[0]=1");
         assert_eq!(e.expression(), "token=***,a[65536]=1,b[65536]=1,c[0]=1");

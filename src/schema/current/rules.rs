@@ -7,9 +7,9 @@
 
 use serde_json::Value as Json;
 
+use crate::Release;
 use crate::schema::check::Problem;
 use crate::values::path::Path;
-use crate::Release;
 
 /// Maps the official chart reads fields of: without them (a `null` over the default) Helm
 /// fails with "nil pointer evaluating interface {}".

@@ -533,7 +533,7 @@ fn add_set_json(values: &mut Values, expr: &str) -> Result<(), String> {
             None => {
                 return Err(format!(
                     "--set-json {key}=...: unexpected text after the JSON value (expected `,` or the end)"
-                ))
+                ));
             }
         };
         let value: serde_yaml::Value =
