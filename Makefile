@@ -12,11 +12,11 @@ fmt:
 	cargo fmt --all
 
 golden:          ## rewrite the golden files after an intended change, then review `git diff tests/`
-	INSTA_UPDATE=always cargo test --test golden
+	INSTA_UPDATE=always cargo test --test golden --test golden_current
 	UPDATE_GOLDEN=1 cargo test --test bad --test schema
 
 golden-review:   ## review each changed golden render (tests/snapshots) one by one; needs `cargo install cargo-insta`
-	cargo insta test --review --test golden
+	cargo insta test --review --test golden --test golden_current
 
 bench:           ## criterion benchmarks (benches/render.rs)
 	cargo bench --bench render

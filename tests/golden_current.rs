@@ -1,14 +1,16 @@
-//! Golden files of the current chart ([`Chart::current`], the values schema of the official
-//! chart 0.86.0): `tests/golden-current/<case>/values.yaml` renders to
-//! `tests/golden-current/<case>/expected.yaml`, and every case's objects match the official
-//! chart's as real Helm 3.16.4 renders them (`tests/reference-current/<name>.yaml`, where
-//! `<name>` is the case name without its number; `make-reference.sh` there makes them).
+//! Golden renders of the current chart ([`Chart::current`], the values schema of the official
+//! chart 0.86.0), as `insta` snapshots: `tests/golden-current/<case>/values.yaml` renders to
+//! the snapshot `tests/snapshots/golden_current__<case>.snap`, and every case's objects match
+//! the official chart's as real Helm 3.16.4 renders them (`tests/reference-current/<name>.yaml`,
+//! where `<name>` is the case name without its number; `make-reference.sh` there makes them).
 //!
 //! An optional `options.yaml` sets `release` (default `ci`), `namespace` (default `gitlab`)
 //! and `apiVersions` (`Capabilities.APIVersions`, as `helm template --api-versions`).
 //!
-//! To regenerate after an intended change: `UPDATE_GOLDEN=1 cargo test --test golden_current`,
-//! then review every diff with `git diff tests/golden-current`.
+//! A failing case prints the diff of the whole file and leaves `.snap.new` beside the
+//! snapshot. After an intended change: `cargo insta review`, or
+//! `INSTA_UPDATE=always cargo test --test golden_current` (`make golden`), then review
+//! `git diff tests/snapshots`.
 //!
 //! The comparison with Helm parses both streams and requires the same objects (kind and name)
 //! in the same order with the same fields and values. The allowed differences, each ours by
@@ -104,35 +106,60 @@ fn reference_of(dir: &Path) -> PathBuf {
     Path::new(REFERENCE).join(format!("{name}.yaml"))
 }
 
+/// Every case against its snapshot, each asserted on its own so that one run prints the diff
+/// of every failing case (and writes every `.snap.new`).
 #[test]
-fn golden_files() {
-    let update = std::env::var_os("UPDATE_GOLDEN").is_some();
-    let mut failures = Vec::new();
+fn golden_renders_of_the_current_chart() {
     let all = cases();
     assert!(all.len() >= 14, "the golden cases are missing");
+    let mut failed = Vec::new();
     for dir in all {
+        let name = dir.file_name().unwrap().to_string_lossy().into_owned();
         let actual = render_case(&dir);
-        let expected_path = dir.join("expected.yaml");
-        if update {
-            std::fs::write(&expected_path, &actual).unwrap();
-            continue;
-        }
-        let expected = std::fs::read_to_string(&expected_path).unwrap_or_default();
-        if actual != expected {
-            let line = actual
-                .lines()
-                .zip(expected.lines())
-                .position(|(a, e)| a != e)
-                .map(|i| i + 1)
-                .unwrap_or_else(|| actual.lines().count().min(expected.lines().count()) + 1);
-            failures.push(format!("{}: differs from line {line}", dir.display()));
+        // insta compares text without its final newlines: the stream's framing is checked here
+        assert!(
+            actual.ends_with('\n') && !actual.ends_with("\n\n"),
+            "{name}: a render ends with exactly one newline"
+        );
+        let mut settings = insta::Settings::clone_current();
+        settings.set_omit_expression(true);
+        settings.set_description(format!("tests/golden-current/{name}/values.yaml"));
+        let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            settings.bind(|| insta::assert_snapshot!(name.as_str(), actual));
+        }));
+        if outcome.is_err() {
+            failed.push(name);
         }
     }
     assert!(
-        failures.is_empty(),
-        "golden files differ (UPDATE_GOLDEN=1 to regenerate, then review):\n{}",
-        failures.join("\n")
+        failed.is_empty(),
+        "{} golden case(s) differ from their snapshot: {}\n(review with `cargo insta review`, \
+         or accept all with INSTA_UPDATE=always cargo test --test golden_current, then git diff)",
+        failed.len(),
+        failed.join(", ")
     );
+}
+
+/// Every snapshot of this suite belongs to a case: a renamed or deleted case leaves none.
+#[test]
+fn every_snapshot_has_its_case() {
+    let expected: Vec<String> = cases()
+        .iter()
+        .map(|dir| {
+            format!(
+                "golden_current__{}.snap",
+                dir.file_name().unwrap().to_string_lossy()
+            )
+        })
+        .collect();
+    let snapshots = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/snapshots");
+    let mut found: Vec<String> = std::fs::read_dir(snapshots)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|name| name.starts_with("golden_current__") && name.ends_with(".snap"))
+        .collect();
+    found.sort();
+    assert_eq!(found, expected);
 }
 
 #[test]
