@@ -44,9 +44,28 @@ fn bad_inputs_give_the_expected_errors() {
     let binary = Path::new(env!("CARGO_BIN_EXE_gitlab-runner-chart"));
     let update = std::env::var_os("UPDATE_GOLDEN").is_some();
     let mut failures = Vec::new();
-    for dir in cases() {
+    let dirs = cases();
+    // each case is a process of its own: run them on every core, then check them in order
+    let workers = std::thread::available_parallelism().map_or(2, |n| n.get());
+    let runs: Vec<(i32, String, String)> = std::thread::scope(|scope| {
+        let chunks: Vec<_> = dirs
+            .chunks(dirs.len().div_ceil(workers).max(1))
+            .map(|chunk| {
+                scope.spawn(move || {
+                    chunk
+                        .iter()
+                        .map(|dir| run_case(binary, dir))
+                        .collect::<Vec<_>>()
+                })
+            })
+            .collect();
+        chunks
+            .into_iter()
+            .flat_map(|worker| worker.join().unwrap())
+            .collect()
+    });
+    for (dir, (code, stdout, stderr)) in dirs.iter().zip(runs) {
         let name = dir.file_name().unwrap().to_string_lossy().into_owned();
-        let (code, stdout, stderr) = run_case(binary, &dir);
         let expected_code: i32 = std::fs::read_to_string(dir.join("exit-code"))
             .map(|t| t.trim().parse().unwrap())
             .unwrap_or(1);

@@ -186,7 +186,10 @@ fn render(values: &Value) -> Result<String, gitlab_runner_chart::Error> {
     user.add_yaml("values.yaml", &serde_yaml::to_string(values).unwrap())?;
     let options = RenderOptions::new(Release::new("ci", "gitlab")?)
         .with_api_versions(vec!["monitoring.coreos.com/v1".to_string()]);
-    let renderer = Renderer::new(Chart::current().without_schema())?;
+    // compiled once for every case: the tests are about the values, not the chart
+    static RENDERER: std::sync::OnceLock<Renderer> = std::sync::OnceLock::new();
+    let renderer = RENDERER
+        .get_or_init(|| Renderer::new(Chart::current().without_schema()).expect("the chart"));
     Ok(renderer.render(&user, &options)?.to_string())
 }
 

@@ -31,7 +31,10 @@ fn render_data(values_yaml: &str) -> BTreeMap<String, String> {
 /// [`render_data`], with the values or render error as text. The values schema is skipped:
 /// these tests give hostile values the schema refuses, to test the scripts' quoting.
 fn try_render_data(values_yaml: &str) -> Result<BTreeMap<String, String>, String> {
-    let renderer = Renderer::new(Chart::builtin().without_schema()).expect("builtin chart");
+    // compiled once for every test of this file
+    static RENDERER: std::sync::OnceLock<Renderer> = std::sync::OnceLock::new();
+    let renderer = RENDERER
+        .get_or_init(|| Renderer::new(Chart::builtin().without_schema()).expect("builtin chart"));
     let mut values = Values::new();
     values
         .add_yaml("test.yaml", values_yaml)

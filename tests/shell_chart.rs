@@ -14,7 +14,9 @@ const SEED: &str = include_str!("golden-shell/02-seed/values.yaml");
 const HOSTILE: &str = include_str!("golden-shell/04-hostile-strings/values.yaml");
 
 fn render(values_yaml: &str) -> Result<String, Error> {
-    let renderer = Renderer::new(Chart::shell())?;
+    // compiled once for every test of this file
+    static RENDERER: std::sync::OnceLock<Renderer> = std::sync::OnceLock::new();
+    let renderer = RENDERER.get_or_init(|| Renderer::new(Chart::shell()).expect("the shell chart"));
     let mut values = Values::new();
     values.add_yaml("values.yaml", values_yaml)?;
     let options = RenderOptions::new(Release::new("ci", "gitlab")?);
