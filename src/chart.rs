@@ -224,12 +224,20 @@ pub enum ChartError {
     #[error("chart default values: {0}")]
     DefaultValues(#[source] ValuesError),
     /// A template has a syntax error.
-    #[error("template {name}: {message}")]
+    #[error("template {name}: {error}")]
     Template {
         /// The template's file name, e.g. `deployment.yaml`.
         name: String,
-        /// The compiler's message, with the line.
-        message: String,
+        /// The compiler's error: the template where it failed, its line, the message.
+        error: crate::engine::TemplateError,
+    },
+    /// The chart's `values.schema.json` is not a JSON Schema this crate can compile.
+    #[error("{file}: not a valid JSON Schema: {source}")]
+    Schema {
+        /// Where the schema came from.
+        file: String,
+        /// What the schema compiler said.
+        source: crate::schema::check::SchemaError,
     },
 }
 
@@ -433,9 +441,12 @@ impl Chart {
         let schema_path = dir.join("values.schema.json");
         let schema = if schema_path.exists() {
             let text = read(schema_path.clone())?;
-            let value = serde_json::from_str(&text).map_err(|e| ChartError::Metadata {
+            let value = serde_json::from_str(&text).map_err(|e| ChartError::Schema {
                 file: schema_path.display().to_string(),
-                message: format!("invalid JSON: {e}"),
+                source: crate::schema::check::SchemaError {
+                    message: format!("invalid JSON: {e}"),
+                    at: None,
+                },
             })?;
             Some(value)
         } else {
@@ -621,6 +632,41 @@ mod tests {
         assert_eq!(loaded.default_values(), builtin.default_values());
         assert_eq!(loaded.templates(), builtin.templates());
         assert_eq!(loaded.schema(), builtin.schema());
+    }
+
+    #[test]
+    fn a_schema_that_does_not_compile_is_a_schema_error() {
+        let chart = Chart::shell().with_schema(Some(serde_json::json!({"type": 5})));
+        let error = crate::Renderer::new(chart).unwrap_err();
+        assert_eq!(error.kind(), crate::ErrorKind::Chart);
+        let message = error.to_string();
+        assert!(
+            message.starts_with("values.schema.json: not a valid JSON Schema: "),
+            "{message}"
+        );
+        assert!(message.ends_with("(at /type)"), "{message}");
+    }
+
+    #[test]
+    fn a_schema_that_is_not_json_names_its_file() {
+        let dir = std::env::temp_dir().join(format!("grc-schema-{}", std::process::id()));
+        std::fs::create_dir_all(dir.join("templates")).unwrap();
+        std::fs::write(
+            dir.join("Chart.yaml"),
+            "apiVersion: v1\nname: c\nversion: 0.1.0\n",
+        )
+        .unwrap();
+        std::fs::write(dir.join("values.yaml"), "{}\n").unwrap();
+        std::fs::write(dir.join("templates/cm.yaml"), "kind: ConfigMap\n").unwrap();
+        std::fs::write(dir.join("values.schema.json"), "{\"type\": ").unwrap();
+        let error = Chart::from_dir(&dir).unwrap_err();
+        std::fs::remove_dir_all(&dir).unwrap();
+        let message = error.to_string();
+        assert!(
+            message.contains("values.schema.json: not a valid JSON Schema: invalid JSON: "),
+            "{message}"
+        );
+        assert!(!message.contains("Chart.yaml"), "{message}");
     }
 
     #[test]

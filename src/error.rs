@@ -264,12 +264,17 @@ mod tests {
         assert!(release.diagnostics()[0].origin.is_none());
         let chart = Error::from(ChartError::Template {
             name: "a.yaml".into(),
-            message: "unexpected end".into(),
+            error: TemplateError {
+                template: Some("a.yaml".into()),
+                line: Some(1),
+                message: "unexpected end".into(),
+                in_value: None,
+            },
         });
         assert_eq!(chart.kind(), ErrorKind::Chart);
         assert_eq!(
             chart.diagnostics()[0].message,
-            "template a.yaml: unexpected end"
+            "template a.yaml: a.yaml:1: unexpected end"
         );
     }
 

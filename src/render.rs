@@ -188,7 +188,7 @@ impl Renderer {
             env.add_template_owned(name.clone(), source.clone())
                 .map_err(|e| ChartError::Template {
                     name: name.clone(),
-                    message: TemplateError::from(e).to_string(),
+                    error: TemplateError::from(e),
                 })?;
         }
         for (name, _) in chart.templates() {
@@ -200,7 +200,7 @@ impl Renderer {
                 .map(|t| t.undeclared_variables(false).contains(RENDERED))
                 .map_err(|e| ChartError::Template {
                     name: name.clone(),
-                    message: TemplateError::from(e).to_string(),
+                    error: TemplateError::from(e),
                 })?;
             manifest_templates.push(ManifestTemplate {
                 name: name.clone(),
@@ -209,9 +209,9 @@ impl Renderer {
         }
         let checker = match chart.schema() {
             Some(schema) => Some(Checker::new(schema.clone(), chart.rules()).map_err(
-                |message| ChartError::Metadata {
+                |source| ChartError::Schema {
                     file: "values.schema.json".to_string(),
-                    message,
+                    source,
                 },
             )?),
             None => None,

@@ -83,15 +83,28 @@ impl std::fmt::Debug for Checker {
     }
 }
 
+/// A values schema the validator cannot compile (a chart's own `values.schema.json`).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{message}{}", at.as_ref().map(|at| format!(" (at {at})")).unwrap_or_default())]
+pub struct SchemaError {
+    /// What the JSON reader or the validator said.
+    pub message: String,
+    /// Where in the schema, as a JSON pointer, when the validator refused it.
+    pub at: Option<String>,
+}
+
 impl Checker {
     /// Compiles `schema` (with this crate's formats); `rules` are the chart's own rules beyond
     /// the schema (see [`ChartRules`]).
-    pub fn new(schema: Json, rules: ChartRules) -> Result<Checker, String> {
+    pub fn new(schema: Json, rules: ChartRules) -> Result<Checker, SchemaError> {
         let mut options = jsonschema::options().should_validate_formats(true);
         for format in formats::FORMATS {
             options = options.with_format(format.name, format.check);
         }
-        let validator = options.build(&schema).map_err(|e| e.to_string())?;
+        let validator = options.build(&schema).map_err(|e| SchemaError {
+            message: e.to_string(),
+            at: Some(e.instance_path().to_string()),
+        })?;
         let suggester = Suggester::for_chart(&schema, rules);
         Ok(Checker {
             schema,
