@@ -70,8 +70,9 @@ impl Problem {
 pub struct Checker {
     schema: Json,
     validator: jsonschema::Validator,
-    /// The key paths of the schema, to explain unknown keys.
-    suggester: Suggester,
+    /// The key paths of the schema, to explain unknown keys: built at the first problem that
+    /// needs them (values without problems never pay for it).
+    suggester: std::sync::OnceLock<Suggester>,
     rules: ChartRules,
 }
 
@@ -105,13 +106,17 @@ impl Checker {
             message: e.to_string(),
             at: Some(e.instance_path().to_string()),
         })?;
-        let suggester = Suggester::for_chart(&schema, rules);
         Ok(Checker {
             schema,
             validator,
-            suggester,
+            suggester: std::sync::OnceLock::new(),
             rules,
         })
+    }
+
+    fn suggester(&self) -> &Suggester {
+        self.suggester
+            .get_or_init(|| Suggester::for_chart(&self.schema, self.rules))
     }
 
     /// Every problem of `values` (merged, defaults included) for `release` on Kubernetes
@@ -145,7 +150,7 @@ impl Checker {
         for problem in problems.iter_mut().filter(|p| !p.on_key) {
             // the shape the other embedded chart gives the key (`image: {registry: ...}`)
             if let Some(found) = json_at(&instance, &problem.path) {
-                problem.suggest(self.suggester.other_chart_shape(&problem.path, found));
+                problem.suggest(self.suggester().other_chart_shape(&problem.path, found));
             }
         }
         numbers_as_text(&self.schema, &instance, &mut Path::default(), &mut problems);
@@ -197,7 +202,7 @@ impl Checker {
                     let mut problem = Problem::new(key_path, format!("unknown key `{key}`"));
                     problem.on_key = true;
                     problem.unknown_key = true;
-                    problem.suggest(self.suggester.unknown_key(&path, key));
+                    problem.suggest(self.suggester().unknown_key(&path, key));
                     out.push(problem);
                 }
             }
