@@ -15,7 +15,7 @@ pub(crate) mod yaml11;
 
 use schemars::generate::SchemaSettings;
 
-/// The JSON Schema (draft 2020-12) of the chart's values, generated from [`model::ChartValues`]
+/// The JSON Schema (draft-07) of the chart's values, generated from [`model::ChartValues`]
 /// (with schemars, at the first call). [`crate::Chart::builtin`] does not call it: it embeds the
 /// checked-in `chart/values.schema.json`, which the tests keep equal to this.
 ///
@@ -34,9 +34,9 @@ pub fn values_schema_json() -> String {
     schema_text(&values_schema())
 }
 
-/// The JSON Schema (draft 2020-12, subschemas inlined) of a chart's values model `T`.
+/// The JSON Schema (draft-07, subschemas inlined) of a chart's values model `T`.
 pub(crate) fn generate<T: schemars::JsonSchema>() -> serde_json::Value {
-    let mut settings = SchemaSettings::draft2020_12();
+    let mut settings = SchemaSettings::draft07();
     settings.inline_subschemas = true;
     settings
         .into_generator()
@@ -54,10 +54,14 @@ pub(crate) fn schema_text(schema: &serde_json::Value) -> String {
 #[cfg(test)]
 mod tests {
     #[test]
-    fn the_builtin_chart_embeds_the_generated_schema() {
+    fn the_builtin_charts_embed_the_generated_schemas() {
         assert_eq!(
             crate::Chart::builtin().schema(),
             Some(&super::values_schema())
+        );
+        assert_eq!(
+            crate::Chart::current().schema(),
+            Some(&super::current::values_schema())
         );
     }
 }

@@ -31,7 +31,7 @@ pub const LEFT_OUT_KEYS: &[(&str, &str)] = &[
     ),
 ];
 
-/// The JSON Schema (draft 2020-12) of the current chart's values, generated from
+/// The JSON Schema (draft-07) of the current chart's values, generated from
 /// [`model::CurrentValues`].
 ///
 /// ```
