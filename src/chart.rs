@@ -92,6 +92,9 @@ mod shell {
 mod current {
     pub const CHART_YAML: &str = include_str!("../chart/current/Chart.yaml");
     pub const VALUES_YAML: &str = include_str!("../chart/current/values.yaml");
+    /// The values schema, as checked in: what [`crate::schema::current::values_schema`]
+    /// generates from the typed model (`tests/schema.rs` checks that they are the same).
+    pub const SCHEMA_JSON: &str = include_str!("../chart/current/values.schema.json");
     /// Every file of `chart/current/templates/`, by name (a test checks that the list is
     /// complete).
     pub const TEMPLATES: &[(&str, &str)] = &[
@@ -303,7 +306,8 @@ pub struct Chart {
     /// The text of `values.yaml`, as given.
     values_yaml: String,
     templates: Vec<(String, String)>,
-    schema: Option<serde_json::Value>,
+    /// Shared with the renderer's schema checker, which keeps it.
+    schema: Option<std::sync::Arc<serde_json::Value>>,
     rules: ChartRules,
 }
 
@@ -355,7 +359,9 @@ impl Chart {
             templates,
         )
         .expect("the current chart is valid (checked by tests)")
-        .with_schema(Some(crate::schema::current::values_schema()))
+        .with_schema(Some(serde_json::from_str(current::SCHEMA_JSON).expect(
+            "chart/current/values.schema.json is valid JSON (checked by tests)",
+        )))
         .with_rules(ChartRules::Current)
     }
 
@@ -486,13 +492,13 @@ impl Chart {
     /// assert_eq!(Chart::builtin().without_schema().values_schema_json(), None);
     /// ```
     pub fn values_schema_json(&self) -> Option<String> {
-        let schema = self.schema.as_ref()?;
+        let schema = self.schema.as_deref()?;
         Some(serde_json::to_string_pretty(schema).expect("a JSON value prints as JSON"))
     }
 
     /// The same chart with another values schema (`None`: values are not checked).
     pub(crate) fn with_schema(mut self, schema: Option<serde_json::Value>) -> Chart {
-        self.schema = schema;
+        self.schema = schema.map(std::sync::Arc::new);
         self
     }
 
@@ -509,6 +515,11 @@ impl Chart {
 
     /// The JSON Schema the values are checked against, if the chart has one.
     pub(crate) fn schema(&self) -> Option<&serde_json::Value> {
+        self.schema.as_deref()
+    }
+
+    /// [`Chart::schema`], shared (for a checker that keeps it).
+    pub(crate) fn shared_schema(&self) -> Option<&std::sync::Arc<serde_json::Value>> {
         self.schema.as_ref()
     }
 

@@ -207,13 +207,15 @@ impl Renderer {
                 reads_rendered,
             });
         }
-        let checker = match chart.schema() {
-            Some(schema) => Some(Checker::new(schema.clone(), chart.rules()).map_err(
-                |source| ChartError::Schema {
-                    file: "values.schema.json".to_string(),
-                    source,
-                },
-            )?),
+        let checker = match chart.shared_schema() {
+            Some(schema) => Some(
+                Checker::new(std::sync::Arc::clone(schema), chart.rules()).map_err(|source| {
+                    ChartError::Schema {
+                        file: "values.schema.json".to_string(),
+                        source,
+                    }
+                })?,
+            ),
             None => None,
         };
         Ok(Renderer {

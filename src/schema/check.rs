@@ -68,7 +68,7 @@ impl Problem {
 
 /// A compiled schema and the chart rules to apply.
 pub struct Checker {
-    schema: Json,
+    schema: std::sync::Arc<Json>,
     validator: jsonschema::Validator,
     /// The key paths of the schema, to explain unknown keys: built at the first problem that
     /// needs them (values without problems never pay for it).
@@ -97,7 +97,11 @@ pub struct SchemaError {
 impl Checker {
     /// Compiles `schema` (with this crate's formats); `rules` are the chart's own rules beyond
     /// the schema (see [`ChartRules`]).
-    pub fn new(schema: Json, rules: ChartRules) -> Result<Checker, SchemaError> {
+    pub fn new(
+        schema: impl Into<std::sync::Arc<Json>>,
+        rules: ChartRules,
+    ) -> Result<Checker, SchemaError> {
+        let schema = schema.into();
         let mut options = jsonschema::options().should_validate_formats(true);
         for format in formats::FORMATS {
             options = options.with_format(format.name, format.check);

@@ -368,7 +368,7 @@ fn run(args: &Args) -> Result<String, Failure> {
     }
     let chart_name = &renderer.chart().metadata().name;
     let shown = show_only(manifests.iter().collect(), &args.show_only, chart_name)?;
-    match &args.output_dir {
+    let output = match &args.output_dir {
         Some(dir) => {
             let dir = if args.release_name {
                 dir.join(&args.release)
@@ -378,7 +378,13 @@ fn run(args: &Args) -> Result<String, Failure> {
             write_output_dir(&dir, &shown)
         }
         None => Ok(shown.iter().map(|m| m.to_string()).collect()),
-    }
+    };
+    // The process ends next and the system takes its memory back at once: freeing the compiled
+    // chart and the rendered objects node by node would cost about a tenth of the run.
+    std::mem::forget(manifests);
+    std::mem::forget(renderer);
+    std::mem::forget(values);
+    output
 }
 
 /// The chart named by the CHART argument, `--chart-dir` or `--chart`.
