@@ -177,6 +177,13 @@ pub(crate) fn is_macro(value: &Value) -> bool {
     if value.kind() != ValueKind::Map {
         return false;
     }
+    // a map of data (what values and `dict` give) is no macro: no need to print it
+    if value
+        .downcast_object_ref::<std::collections::BTreeMap<Value, Value>>()
+        .is_some()
+    {
+        return false;
+    }
     let mut prefix = Prefix(String::new());
     let _ = write!(prefix, "{value}");
     prefix.0 == "<macro "

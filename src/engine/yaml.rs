@@ -161,16 +161,22 @@ fn plain_char_ok(c: char) -> bool {
 /// read the plain scalar `s` as a null, boolean, number, timestamp or merge
 /// key.  Errs on the side of yes.
 fn resolves_to_non_string(s: &str) -> bool {
-    let lower = s.to_ascii_lowercase();
+    // a copy only when there is something to lower-case
+    let lower = if s.bytes().any(|b| b.is_ascii_uppercase()) {
+        std::borrow::Cow::Owned(s.to_ascii_lowercase())
+    } else {
+        std::borrow::Cow::Borrowed(s)
+    };
+    let lower: &str = &lower;
     if matches!(
-        lower.as_str(),
+        lower,
         "~" | "null" | "y" | "yes" | "n" | "no" | "true" | "false" | "on" | "off" | "<<" | "="
     ) {
         return true;
     }
     let (signed, unsigned) = match lower.strip_prefix(['+', '-']) {
         Some(rest) => (true, rest),
-        None => (false, lower.as_str()),
+        None => (false, lower),
     };
     if matches!(
         unsigned,
@@ -426,15 +432,44 @@ fn sort_entries(entries: &mut Vec<(String, Node)>) {
 /// Letters are approximated by `char::is_alphabetic` (without numeric
 /// letters), digits by ASCII digits.
 pub(crate) fn key_less(a: &str, b: &str) -> bool {
+    if a.is_ascii() && b.is_ascii() {
+        // the same order on bytes, without collecting the characters (most keys)
+        return natural_less(
+            a.as_bytes(),
+            b.as_bytes(),
+            |c| c.is_ascii_alphabetic(),
+            |c| c.is_ascii_digit().then(|| i64::from(c - b'0')),
+        );
+    }
+    key_less_chars(a, b)
+}
+
+/// [`key_less`] on the characters of any strings.
+fn key_less_chars(a: &str, b: &str) -> bool {
     let ar: Vec<char> = a.chars().collect();
     let br: Vec<char> = b.chars().collect();
-    let is_letter = |c: char| c.is_alphabetic() && !c.is_numeric();
+    natural_less(
+        &ar,
+        &br,
+        |c| c.is_alphabetic() && !c.is_numeric(),
+        |c| c.to_digit(10).map(i64::from),
+    )
+}
+
+/// The order of [`key_less`] on strings as units (bytes or characters): `letter` tells the
+/// letters, `digit` the ASCII digits and their values.
+fn natural_less<C: Copy + Ord>(
+    ar: &[C],
+    br: &[C],
+    letter: impl Fn(C) -> bool,
+    digit: impl Fn(C) -> Option<i64>,
+) -> bool {
     for i in 0..ar.len().min(br.len()) {
         if ar[i] == br[i] {
             continue;
         }
-        let al = is_letter(ar[i]);
-        let bl = is_letter(br[i]);
+        let al = letter(ar[i]);
+        let bl = letter(br[i]);
         if al && bl {
             return ar[i] < br[i];
         }
@@ -445,11 +480,11 @@ pub(crate) fn key_less(a: &str, b: &str) -> bool {
         // continues a number with a non-zero digit before it (`10` vs `1`)
         // counts the earlier digits as a leading 1, as go-yaml does.
         let (mut an, mut bn): (i64, i64) = (0, 0);
-        if ar[i] == '0' || br[i] == '0' {
+        if digit(ar[i]) == Some(0) || digit(br[i]) == Some(0) {
             let mut j = i;
-            while j > 0 && ar[j - 1].is_ascii_digit() {
+            while j > 0 && digit(ar[j - 1]).is_some() {
                 j -= 1;
-                if ar[j] != '0' {
+                if digit(ar[j]) != Some(0) {
                     an = 1;
                     bn = 1;
                     break;
@@ -457,13 +492,13 @@ pub(crate) fn key_less(a: &str, b: &str) -> bool {
             }
         }
         let mut ai = i;
-        while ai < ar.len() && ar[ai].is_ascii_digit() {
-            an = an.wrapping_mul(10).wrapping_add(ar[ai] as i64 - '0' as i64);
+        while let Some(d) = ar.get(ai).and_then(|&c| digit(c)) {
+            an = an.wrapping_mul(10).wrapping_add(d);
             ai += 1;
         }
         let mut bi = i;
-        while bi < br.len() && br[bi].is_ascii_digit() {
-            bn = bn.wrapping_mul(10).wrapping_add(br[bi] as i64 - '0' as i64);
+        while let Some(d) = br.get(bi).and_then(|&c| digit(c)) {
+            bn = bn.wrapping_mul(10).wrapping_add(d);
             bi += 1;
         }
         if an != bn {
@@ -1317,6 +1352,17 @@ podAntiAffinity:
             // Plain reading of a double-quoted scalar: the result is one line.
             let one_line = !q.contains(['\n', '\r', '\u{85}', '\u{2028}', '\u{2029}']);
             prop_assert!(one_line);
+        }
+
+        #[test]
+        fn key_order_on_bytes_is_the_order_on_characters(
+            a in "[a0-9Z_.-]{0,7}",
+            b in "[a0-9Z_.-]{0,7}",
+        ) {
+            prop_assert_eq!(key_less(&a, &b), key_less_chars(&a, &b), "{:?} {:?}", a, b);
+            let longer = format!("{a}0{b}");
+            prop_assert_eq!(key_less(&a, &longer), key_less_chars(&a, &longer));
+            prop_assert_eq!(key_less(&longer, &b), key_less_chars(&longer, &b));
         }
 
         #[test]

@@ -593,14 +593,16 @@ fn non_finite_numbers(value: &serde_yaml::Value, at: &mut Path, out: &mut Vec<Pr
         }
         serde_yaml::Value::Mapping(map) => {
             for (k, v) in map {
-                let mut child = at.child_key(k.as_str().unwrap_or_default());
-                non_finite_numbers(v, &mut child, out);
+                at.push_key(k.as_str().unwrap_or_default());
+                non_finite_numbers(v, at, out);
+                at.pop();
             }
         }
         serde_yaml::Value::Sequence(items) => {
             for (i, v) in items.iter().enumerate() {
-                let mut child = at.child_index(i);
-                non_finite_numbers(v, &mut child, out);
+                at.push_index(i);
+                non_finite_numbers(v, at, out);
+                at.pop();
             }
         }
         _ => {}

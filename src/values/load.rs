@@ -574,7 +574,7 @@ impl Builder<'_> {
                     }
                     let mut spans_here = node.spans;
                     spans_here.key = key_span;
-                    map.insert(Value::String(key.to_string()), node.value);
+                    map.insert(Value::String(String::from(&*key)), node.value);
                     spans.insert(key, spans_here);
                 }
             },
