@@ -321,13 +321,42 @@ impl Capabilities {
     }
 }
 
-/// `Template` as templates see it: the file being rendered.
-#[derive(Debug, Clone, Serialize)]
-pub(crate) struct TemplateView {
-    #[serde(rename = "Name")]
-    pub(crate) name: String,
-    #[serde(rename = "BasePath")]
-    pub(crate) base_path: String,
+/// `Template` as templates see it: the file being rendered (`Name`, `BasePath`). The
+/// templates of one render share one evaluation state, hence one `Template`: the renderer
+/// moves it to each template in turn ([`CurrentTemplate::enter`]), so that the template, the
+/// helper macros it calls and the values it runs through `tpl` all see the same file.
+#[derive(Debug)]
+pub(crate) struct CurrentTemplate {
+    name: std::sync::Mutex<minijinja::Value>,
+    base_path: minijinja::Value,
+}
+
+impl CurrentTemplate {
+    pub(crate) fn new(base_path: &str) -> CurrentTemplate {
+        CurrentTemplate {
+            name: std::sync::Mutex::new(minijinja::Value::from("")),
+            base_path: minijinja::Value::from(base_path),
+        }
+    }
+
+    /// `Template.Name` is now `name`.
+    pub(crate) fn enter(&self, name: String) {
+        *self.name.lock().unwrap_or_else(|p| p.into_inner()) = minijinja::Value::from(name);
+    }
+}
+
+impl minijinja::value::Object for CurrentTemplate {
+    fn get_value(self: &std::sync::Arc<Self>, key: &minijinja::Value) -> Option<minijinja::Value> {
+        match key.as_str()? {
+            "Name" => Some(self.name.lock().unwrap_or_else(|p| p.into_inner()).clone()),
+            "BasePath" => Some(self.base_path.clone()),
+            _ => None,
+        }
+    }
+
+    fn enumerate(self: &std::sync::Arc<Self>) -> minijinja::value::Enumerator {
+        minijinja::value::Enumerator::Str(&["Name", "BasePath"])
+    }
 }
 
 #[cfg(test)]

@@ -3,7 +3,7 @@
 use minijinja::value::Serde;
 use minijinja::{Environment, Value, context};
 
-use crate::context::{Capabilities, TemplateView};
+use crate::context::{Capabilities, CurrentTemplate};
 use crate::diagnostic::{Diagnostic, Diagnostics, Origin, Severity, drop_repeated_notes};
 use crate::manifest::{Manifests, sort_by_install_order, split_documents};
 use crate::schema::check::Checker;
@@ -191,6 +191,15 @@ impl Renderer {
                     error: TemplateError::from(e),
                 })?;
         }
+        let has_helpers = chart
+            .templates()
+            .iter()
+            .any(|(name, _)| name == "_helpers.tpl");
+        env.add_template_owned(ROOT, root_source(has_helpers))
+            .map_err(|e| ChartError::Template {
+                name: ROOT.to_string(),
+                error: TemplateError::from(e),
+            })?;
         for (name, _) in chart.templates() {
             if name.starts_with('_') {
                 continue;
@@ -379,46 +388,51 @@ impl Renderer {
     ) -> Result<Manifests, Error> {
         let chart_name = &self.chart.metadata().name;
         let base_path = format!("{chart_name}/templates");
+        let current = std::sync::Arc::new(CurrentTemplate::new(&base_path));
         let base = context! {
+            Template => Value::from_dyn_object(current.clone()),
             Values => Value::from(Serde(merged)),
             Release => Value::from(Serde(&options.release)),
             Chart => Value::from(Serde(self.chart.metadata())),
             Capabilities => Value::from(Serde(Capabilities::new(options.kube_version, &options.api_versions))),
         };
-        // Templates that read `Rendered` come second, with the text of the others.
-        let mut texts: Vec<Option<String>> = vec![None; self.manifest_templates.len()];
-        let mut rendered = None;
-        for second in [false, true] {
-            for (i, manifest) in self.manifest_templates.iter().enumerate() {
-                if manifest.reads_rendered != second {
-                    continue;
-                }
-                let template = TemplateView {
-                    name: format!("{base_path}/{}", manifest.name),
-                    base_path: base_path.clone(),
-                };
-                let mut ctx =
-                    context! { Template => Value::from(Serde(&template)), ..base.clone() };
+        // One evaluation for the whole render: the root template imports the helpers once
+        // and each manifest template is rendered by its `render` macro in that same state
+        // (a helper macro can only be called from the state that imported it).
+        let root = self.env.get_template(ROOT).map_err(TemplateError::from)?;
+        let mut captured = root.render_captured(base).map_err(TemplateError::from)?;
+        let texts = captured.with_state_mut(|state| {
+            let helpers = state.lookup(HELPERS).unwrap_or(Value::UNDEFINED);
+            crate::tpl::share_helpers(state, helpers.clone());
+            // Templates that read `Rendered` come second, with the text of the others.
+            let mut texts: Vec<Option<String>> = vec![None; self.manifest_templates.len()];
+            let mut rendered = Value::UNDEFINED;
+            for second in [false, true] {
                 if second {
                     // the text of every template of the first pass, built once
-                    let rendered = rendered.get_or_insert_with(|| {
-                        let texts = self.manifest_templates.iter().zip(&texts);
-                        Value::from(
-                            texts
-                                .filter_map(|(m, text)| Some((m.name.clone(), text.clone()?)))
-                                .collect::<std::collections::BTreeMap<String, String>>(),
-                        )
-                    });
-                    ctx = context! { Rendered => rendered.clone(), ..ctx };
+                    let texts = self.manifest_templates.iter().zip(&texts);
+                    rendered = Value::from(
+                        texts
+                            .filter_map(|(m, text)| Some((m.name.clone(), text.clone()?)))
+                            .collect::<std::collections::BTreeMap<String, String>>(),
+                    );
                 }
-                let text = self
-                    .env
-                    .get_template(&manifest.name)
-                    .and_then(|t| t.render(ctx))
-                    .map_err(TemplateError::from)?;
-                texts[i] = Some(text);
+                for (i, manifest) in self.manifest_templates.iter().enumerate() {
+                    if manifest.reads_rendered != second {
+                        continue;
+                    }
+                    current.enter(format!("{base_path}/{}", manifest.name));
+                    let args = [
+                        Value::from(manifest.name.as_str()),
+                        rendered.clone(),
+                        helpers.clone(),
+                    ];
+                    texts[i] = Some(state.call_macro(RENDER_MACRO, &args)?);
+                }
             }
-        }
+            Ok::<_, minijinja::Error>(texts)
+        });
+        let texts = texts.map_err(TemplateError::from)?;
         let mut manifests = Vec::new();
         for (manifest, text) in self.manifest_templates.iter().zip(&texts) {
             let source = format!("{base_path}/{}", manifest.name);
@@ -430,6 +444,27 @@ impl Renderer {
         sort_by_install_order(&mut manifests);
         Ok(Manifests::new(manifests, warnings))
     }
+}
+
+/// The template every render evaluates first (a name no file of a chart can have): it
+/// imports `_helpers.tpl` (when the chart has one) as `h`, once for the whole render, and
+/// defines the macro that renders one manifest template with `Rendered` and `h`.
+const ROOT: &str = "<render>";
+/// The name the helpers are imported as, in [`ROOT`] and in every template.
+const HELPERS: &str = "h";
+/// The macro of [`ROOT`] that renders the template it is given by name.
+const RENDER_MACRO: &str = "render";
+
+/// The source of [`ROOT`] for a chart with (or without) `_helpers.tpl`.
+fn root_source(has_helpers: bool) -> String {
+    let import = if has_helpers {
+        format!("{{% import \"_helpers.tpl\" as {HELPERS} %}}")
+    } else {
+        String::new()
+    };
+    format!(
+        "{import}{{% macro {RENDER_MACRO}(name, {RENDERED}, {HELPERS}) %}}{{% include name %}}{{% endmacro %}}"
+    )
 }
 
 /// The variable through which a template reads the output of the chart's other manifest
@@ -553,4 +588,89 @@ fn origin_of(
         at = p.parent().filter(|parent| !parent.is_empty());
     }
     None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const CHART_YAML: &str = "apiVersion: v2\nname: c\nversion: 1.0.0\n";
+
+    fn render(templates: &[(&str, &str)], values: &str) -> Result<Vec<String>, Error> {
+        let templates = templates
+            .iter()
+            .map(|(name, source)| (name.to_string(), source.to_string()));
+        let chart = Chart::from_parts("Chart.yaml", CHART_YAML, "", templates)?;
+        let renderer = Renderer::new(chart)?;
+        let mut user = Values::new();
+        user.add_yaml("values.yaml", values)?;
+        let manifests = renderer.render(&user, &RenderOptions::default())?;
+        Ok(manifests.iter().map(|m| m.content().to_string()).collect())
+    }
+
+    fn config_map(name: &str, data: &str) -> String {
+        format!("apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: {name}\ndata:\n  v: {data}")
+    }
+
+    #[test]
+    fn every_template_sees_the_helpers_and_its_own_name() {
+        let helpers = "{% set prefix = Release.Name ~ '-x' %}\
+            {% macro fullname() %}{{ prefix }}{% endmacro %}\
+            {% macro templated() %}{{ Values.t | tpl('t') }}{% endmacro %}";
+        let a = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: {{ h.fullname() }}-a\n\
+            data:\n  v: {{ Values.t | tpl('t') | quote }}\n  w: {{ h.templated() | quote }}\n  \
+            x: {{ Values.u | tpl('u') | quote }}\n";
+        let b = a.replace("-a\n", "-b\n");
+        let out = render(
+            &[("_helpers.tpl", helpers), ("a.yaml", a), ("b.yaml", &b)],
+            "t: '{{ .Template.Name }} {{ include \"c.fullname\" . }}'\n\
+             u: '{{ include \"c.templated\" . }}'\n",
+        )
+        .unwrap();
+        // `Template` is each template's own, in the template and in the helpers it calls
+        // through tpl; `include` reaches the helpers imported once for the render
+        assert_eq!(
+            out,
+            [
+                "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: release-name-x-a\ndata:\n  \
+                 v: \"c/templates/a.yaml release-name-x\"\n  w: \"c/templates/a.yaml release-name-x\"\n  \
+                 x: \"c/templates/a.yaml release-name-x\"",
+                "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: release-name-x-b\ndata:\n  \
+                 v: \"c/templates/b.yaml release-name-x\"\n  w: \"c/templates/b.yaml release-name-x\"\n  \
+                 x: \"c/templates/b.yaml release-name-x\"",
+            ]
+        );
+    }
+
+    #[test]
+    fn a_template_may_import_the_helpers_itself() {
+        let helpers = "{% set name = 'from-helpers' %}";
+        let a = format!(
+            "{{% import \"_helpers.tpl\" as own %}}{}\n",
+            config_map("a", "{{ own.name }}-{{ h.name }}")
+        );
+        let out = render(&[("_helpers.tpl", helpers), ("a.yaml", &a)], "").unwrap();
+        assert_eq!(out, [config_map("a", "from-helpers-from-helpers")]);
+    }
+
+    #[test]
+    fn a_chart_without_helpers_renders() {
+        let a = format!("{}\n", config_map("a", "{{ Values.t | tpl('t') }}"));
+        let out = render(&[("a.yaml", &a)], "t: '{{ .Template.Name }}'\n").unwrap();
+        assert_eq!(out, [config_map("a", "c/templates/a.yaml")]);
+        let err = render(&[("a.yaml", &a)], "t: '{{ include \"c.x\" . }}'\n").unwrap_err();
+        assert!(err.to_string().contains("no such helper"), "{err}");
+    }
+
+    #[test]
+    fn a_template_error_names_its_template_and_line() {
+        let a = format!("{}\n", config_map("a", "x"));
+        let b = format!(
+            "{}\n{{{{ Values.missing.deeper }}}}\n",
+            config_map("b", "x")
+        );
+        let err = render(&[("a.yaml", &a), ("b.yaml", &b)], "").unwrap_err();
+        let text = err.to_string();
+        assert!(text.contains("b.yaml:7"), "{text}");
+    }
 }

@@ -1,6 +1,6 @@
 {#
-  Names and blocks shared by the templates. Each template imports them with
-  {% import "_helpers.tpl" as h %} and uses h.fullname, h.labels(), h.env(), ...
+  Names and blocks shared by the templates. The renderer imports this file once per render
+  and gives it to every template as `h`: h.fullname, h.labels(), h.env(), ...
   Maps that may be missing (a user `null` deletes a default) read as empty maps.
 #}
 {% set runners = Values.runners or {} %}

@@ -1,4 +1,3 @@
-{% import "_helpers.tpl" as h %}
 #!/bin/bash
 # Registers the runner with GitLab (up to 30 attempts, 5 seconds apart).
 #

@@ -13,9 +13,12 @@
 //!   test: `kubeAtLeast` (`Capabilities.KubeVersion is kubeAtLeast("1.23")`, see
 //!   [`crate::context`]).
 //!
-//! Helm's `include` of a named template is a minijinja macro (`{% import "_helpers.tpl" as h %}`)
-//! and the text of a whole template file for a checksum is `Rendered["configmap.yaml"]` (the
-//! renderer gives it, rendered once: see `Renderer::render_checked`), e.g.
+//! Helm's `include` of a named template is a minijinja macro of `_helpers.tpl`, which the
+//! renderer imports once per render and gives every template as `h` (`h.labels()`; the
+//! templates of a render share one evaluation state, so the helpers' top-level names are
+//! computed once), and the text of a whole template file for a checksum is
+//! `Rendered["configmap.yaml"]` (the renderer gives it, rendered once: see
+//! `Renderer::render_checked`), e.g.
 //! `{{ Rendered["configmap.yaml"] | sha256sum }}`; `{% include "configmap.yaml" %}` would
 //! render it a second time.
 

@@ -3,9 +3,10 @@
 //! ([`functions`]) and the render context (`.Values`, `.Release`, `.Chart`, `.Capabilities`,
 //! `.Template`).
 //!
-//! In a chart template: `{{ Values.runners.config | tpl(h, "runners.config") }}`, where `h` is
-//! the chart's helpers module (`{% import "_helpers.tpl" as h %}`) and the second argument is
-//! the values path of the string (for errors).
+//! In a chart template: `{{ Values.runners.config | tpl("runners.config") }}`, the argument
+//! being the values path of the string (for errors). `include` reaches the helpers the
+//! renderer imported for the render ([`share_helpers`]); `tpl(h, "path")` names another
+//! helpers module (`{% import "_helpers.tpl" as h %}`) explicitly.
 //!
 //! - A string without `{{` is returned unchanged, without running the evaluator.
 //! - `include "CHART.HELPER" .` is what the helper `HELPER` of `h` renders (`-` and `.` in its
@@ -120,10 +121,13 @@ fn evaluate(
     }
 }
 
-/// The root context and the helper outputs of one template render (minijinja temps).
+/// The root context and the helper outputs of one render (minijinja temps). The root is
+/// kept with the `Template.Name` it was built for: the templates of a render share one state.
 #[derive(Debug, Default)]
 struct RenderCache {
-    root: Mutex<Option<Arc<GoValue>>>,
+    /// The helpers module of the render (see [`share_helpers`]).
+    module: Mutex<Option<Value>>,
+    root: Mutex<Option<(Value, Arc<GoValue>)>>,
     helpers: Mutex<Arc<BTreeMap<String, Option<String>>>>,
 }
 
@@ -141,6 +145,14 @@ fn render_cache(state: &mut State) -> Arc<RenderCache> {
     let cache = Arc::new(RenderCache::default());
     state.set_temp(CACHE_KEY, Value::from_dyn_object(cache.clone()));
     cache
+}
+
+/// Makes `helpers` (the chart's `_helpers.tpl` as imported in `state`) what `include` reaches
+/// in a value given to `tpl(path)` during this render. The renderer calls it once per render,
+/// so that the helpers themselves can use `tpl` without importing their own file again.
+pub(crate) fn share_helpers(state: &mut State, helpers: Value) {
+    let cache = render_cache(state);
+    *cache.module.lock().unwrap_or_else(|p| p.into_inner()) = Some(helpers);
 }
 
 /// `.` of a templated value: the render context's top-level names as Go values.
@@ -171,6 +183,9 @@ fn render_helper(
     let Some(helper) = helper_name(prefix, name) else {
         return Ok(None);
     };
+    if helpers.is_undefined() || helpers.is_none() {
+        return Ok(None); // a chart without `_helpers.tpl`
+    }
     let value = helpers.get_attr(&helper)?;
     if value.is_undefined() {
         return Ok(None);
@@ -204,15 +219,32 @@ fn named_helpers<'a>(text: &'a str, prefix: &'a str) -> impl Iterator<Item = &'a
     })
 }
 
-/// The minijinja filter `tpl(h, "values.path")`: the value evaluated as a Go template (see
-/// the module documentation). A string without `{{`, a number and a boolean are returned
-/// as they are; none and undefined give `""`.
+/// The minijinja filter `tpl("values.path")` (or `tpl(h, "values.path")`): the value
+/// evaluated as a Go template (see the module documentation). A string without `{{`, a number
+/// and a boolean are returned as they are; none and undefined give `""`.
 pub fn tpl_filter(
     state: &mut State,
     text: Value,
-    helpers: Value,
-    path: String,
+    first: Value,
+    second: Option<String>,
 ) -> Result<Value, Error> {
+    let (helpers, path) = match second {
+        Some(path) => (first, path),
+        None => {
+            let Some(path) = first.as_str() else {
+                return Err(Error::new(
+                    ErrorKind::InvalidOperation,
+                    "tpl needs the values path of the text: tpl(\"values.path\")",
+                ));
+            };
+            let module = render_cache(state)
+                .module
+                .lock()
+                .unwrap_or_else(|p| p.into_inner())
+                .clone();
+            (module.unwrap_or(Value::UNDEFINED), path.to_string())
+        }
+    };
     let source = match text.kind() {
         ValueKind::String => text.as_str().unwrap_or_default(),
         ValueKind::Number | ValueKind::Bool => return Ok(text),
@@ -230,9 +262,22 @@ pub fn tpl_filter(
     let source = source.to_string();
     let cache = render_cache(state);
     let root = {
+        // the templates of a render share one state: the root is `Template`'s
+        let template = state
+            .lookup("Template")
+            .and_then(|t| t.get_attr("Name").ok())
+            .unwrap_or(Value::UNDEFINED);
         let mut slot = cache.root.lock().unwrap_or_else(|p| p.into_inner());
-        slot.get_or_insert_with(|| Arc::new(root_context(state)))
-            .clone()
+        match &*slot {
+            Some((built_for, root)) if *built_for == template => root.clone(),
+            _ => {
+                // a new template: helper outputs may read `Template` too
+                *cache.helpers.lock().unwrap_or_else(|p| p.into_inner()) = Arc::default();
+                let root = Arc::new(root_context(state));
+                *slot = Some((template, root.clone()));
+                root
+            }
+        }
     };
     let chart_name = state
         .lookup("Chart")

@@ -1,4 +1,3 @@
-{% import "_helpers.tpl" as h %}
 #!/bin/bash
 # The runner container's command (under dumb-init or tini): installs config.toml, fills in the
 # session server's address and port, exports the cache and runner credentials that the

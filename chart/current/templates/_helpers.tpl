@@ -1,6 +1,7 @@
 {#
   Names and blocks shared by the templates of the current chart (the values schema of the
-  official chart 0.86.0). Each template imports them with {% import "_helpers.tpl" as h %}.
+  official chart 0.86.0). The renderer imports this file once per render and gives it to
+  every template as `h`; `tpl("path")` reaches these macros through `include`.
 
   The macros named like the official chart's named templates (fullname, name, chart, secret,
   namespace, image, serviceAccountName) are also what a value run through `tpl` reaches with
@@ -40,18 +41,16 @@
 
 {#- The runner Secret's name: runners.secret (a template, through tpl), else the full name. #}
 {% macro secret() %}
-{%- import "_helpers.tpl" as self -%}
-{{ (runners.secret | toString | tpl(self, "runners.secret")) if runners.secret else full_name }}
+{{ (runners.secret | toString | tpl("runners.secret")) if runners.secret else full_name }}
 {%- endmacro %}
 
 {#- The image: registry/image:tag (tag default alpine-v{appVersion}), through tpl. #}
 {% macro image() %}
-{%- import "_helpers.tpl" as self -%}
 {%- set settings = Values.image or {} -%}
 {%- set tag = settings.tag | default("alpine-v" ~ Chart.AppVersion) | toString -%}
 {%- set repository = settings.image | default("") | toString -%}
 {%- set text = (settings.registry | toString ~ "/" if settings.registry else "") ~ repository ~ ":" ~ tag -%}
-{{ text | tpl(self, "image") }}
+{{ text | tpl("image") }}
 {%- endmacro %}
 
 {#
@@ -60,11 +59,10 @@
   same name (Helm would print the key twice). Values that are not strings keep their type.
 #}
 {% macro labels(extra=none, path="", templated=false) -%}
-{%- import "_helpers.tpl" as self -%}
 {%- set given = namespace(keys=[], lines=[]) -%}
 {%- for key, value in (extra or {}) | items -%}
-{%- set key_text = (key | toString | tpl(self, path)) if templated else key | toString -%}
-{%- set value_text = (value | tpl(self, path) | quote) if (templated and value is string) else (value | quote if value is string else value | toYaml | trim) -%}
+{%- set key_text = (key | toString | tpl(path)) if templated else key | toString -%}
+{%- set value_text = (value | tpl(path) | quote) if (templated and value is string) else (value | quote if value is string else value | toYaml | trim) -%}
 {%- set given.keys = given.keys + [key_text] -%}
 {%- set given.lines = given.lines + [(key_text | quote) ~ ": " ~ value_text] -%}
 {%- endfor -%}
@@ -101,7 +99,7 @@
 {% macro tpl_yaml(h, value, path) -%}
 {%- if value is mapping and value | length > 0 -%}
 {%- for key, item in value | items -%}
-{{ "\n" if not loop.first else "" }}{{ key | toString | tpl(h, path) | quote }}:
+{{ "\n" if not loop.first else "" }}{{ key | toString | tpl(path) | quote }}:
 {%- if (item is mapping or (item is sequence and item is not string)) and item | length > 0 -%}
 {{ "\n" }}{{ tpl_yaml(h, item, path) | indent(2) }}
 {%- else -%}
@@ -113,7 +111,7 @@
 {{ "\n" if not loop.first else "" }}- {{ (tpl_yaml(h, item, path) | indent(2))[2:] }}
 {%- endfor -%}
 {%- elif value is string -%}
-{{ value | tpl(h, path) | quote }}
+{{ value | tpl(path) | quote }}
 {%- else -%}
 {{ value | toYaml }}
 {%- endif -%}

@@ -1,4 +1,3 @@
-{% import "_helpers.tpl" as h %}
 #!/bin/bash
 # Puts the session server's address into config.toml (advertise_address): SESSION_SERVER_ADDRESS
 # when the pod has it (sessionServer.publicIP, the Service's cluster DNS name, or the node's IP),

@@ -1,4 +1,3 @@
-{% import "_helpers.tpl" as h %}
 {% set node_port = h.session.serviceType == "NodePort" %}
 #!/bin/bash
 # Puts the session server's port into config.toml (advertise_address): the Service's port, or

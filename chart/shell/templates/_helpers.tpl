@@ -1,5 +1,6 @@
 {#
-  Names and blocks shared by the templates ({% import "_helpers.tpl" as h %}).
+  Names and blocks shared by the templates: the renderer imports this file once per render
+  and gives it to every template as `h`.
   Maps that may be missing (a user `null` deletes a default) read as empty maps.
 #}
 {% set name = Values.nameOverride | default(Chart.Name) | toString %}
