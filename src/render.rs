@@ -191,6 +191,20 @@ impl Renderer {
                     error: TemplateError::from(e),
                 })?;
         }
+        if chart.templates().iter().any(|(name, _)| name == ROOT) {
+            return Err(ChartError::Template {
+                name: ROOT.to_string(),
+                error: TemplateError {
+                    template: Some(ROOT.to_string()),
+                    line: None,
+                    message: format!(
+                        "a template file cannot be named {ROOT}: the renderer's own root template has that name"
+                    ),
+                    in_value: None,
+                },
+            }
+            .into());
+        }
         let has_helpers = chart
             .templates()
             .iter()
@@ -446,7 +460,7 @@ impl Renderer {
     }
 }
 
-/// The template every render evaluates first (a name no file of a chart can have): it
+/// The template every render evaluates first (a chart's file of that name is refused): it
 /// imports `_helpers.tpl` (when the chart has one) as `h`, once for the whole render, and
 /// defines the macro that renders one manifest template with `Rendered` and `h`.
 const ROOT: &str = "<render>";
@@ -660,6 +674,16 @@ mod tests {
         assert_eq!(out, [config_map("a", "c/templates/a.yaml")]);
         let err = render(&[("a.yaml", &a)], "t: '{{ include \"c.x\" . }}'\n").unwrap_err();
         assert!(err.to_string().contains("no such helper"), "{err}");
+    }
+
+    #[test]
+    fn a_file_named_like_the_root_template_is_refused() {
+        let a = format!("{}\n", config_map("a", "x"));
+        let err = render(&[("a.yaml", &a), (ROOT, "")], "").unwrap_err();
+        assert!(
+            err.to_string().contains("cannot be named <render>"),
+            "{err}"
+        );
     }
 
     #[test]
