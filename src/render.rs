@@ -422,18 +422,19 @@ impl Renderer {
             let mut texts: Vec<Option<String>> = vec![None; self.manifest_templates.len()];
             let mut rendered = Value::UNDEFINED;
             for second in [false, true] {
-                if second {
-                    // the text of every template of the first pass, built once
-                    let texts = self.manifest_templates.iter().zip(&texts);
-                    rendered = Value::from(
-                        texts
-                            .filter_map(|(m, text)| Some((m.name.clone(), text.clone()?)))
-                            .collect::<std::collections::BTreeMap<String, String>>(),
-                    );
-                }
                 for (i, manifest) in self.manifest_templates.iter().enumerate() {
                     if manifest.reads_rendered != second {
                         continue;
+                    }
+                    if second && rendered.is_undefined() {
+                        // the text of every template of the first pass, built once, and only
+                        // for a chart with a template that reads it
+                        let texts = self.manifest_templates.iter().zip(&texts);
+                        rendered = Value::from(
+                            texts
+                                .filter_map(|(m, text)| Some((m.name.clone(), text.clone()?)))
+                                .collect::<std::collections::BTreeMap<String, String>>(),
+                        );
                     }
                     current.enter(format!("{base_path}/{}", manifest.name));
                     let args = [
