@@ -182,65 +182,8 @@ impl Renderer {
     /// # Ok::<(), gitlab_runner_chart::Error>(())
     /// ```
     pub fn new(chart: Chart) -> Result<Renderer, Error> {
-        let mut env = crate::engine::environment();
-        let mut manifest_templates = Vec::new();
-        for (name, source) in chart.templates() {
-            env.add_template_owned(name.clone(), source.clone())
-                .map_err(|e| ChartError::Template {
-                    name: name.clone(),
-                    error: TemplateError::from(e),
-                })?;
-        }
-        if chart.templates().iter().any(|(name, _)| name == ROOT) {
-            return Err(ChartError::Template {
-                name: ROOT.to_string(),
-                error: TemplateError {
-                    template: Some(ROOT.to_string()),
-                    line: None,
-                    message: format!(
-                        "a template file cannot be named {ROOT}: the renderer's own root template has that name"
-                    ),
-                    in_value: None,
-                },
-            }
-            .into());
-        }
-        let has_helpers = chart
-            .templates()
-            .iter()
-            .any(|(name, _)| name == "_helpers.tpl");
-        env.add_template_owned(ROOT, root_source(has_helpers))
-            .map_err(|e| ChartError::Template {
-                name: ROOT.to_string(),
-                error: TemplateError::from(e),
-            })?;
-        for (name, _) in chart.templates() {
-            if name.starts_with('_') {
-                continue;
-            }
-            let reads_rendered = env
-                .get_template(name)
-                .map(|t| t.undeclared_variables(false).contains(RENDERED))
-                .map_err(|e| ChartError::Template {
-                    name: name.clone(),
-                    error: TemplateError::from(e),
-                })?;
-            manifest_templates.push(ManifestTemplate {
-                name: name.clone(),
-                reads_rendered,
-            });
-        }
-        let checker = match chart.shared_schema() {
-            Some(schema) => Some(
-                Checker::new(std::sync::Arc::clone(schema), chart.rules()).map_err(|source| {
-                    ChartError::Schema {
-                        file: "values.schema.json".to_string(),
-                        source,
-                    }
-                })?,
-            ),
-            None => None,
-        };
+        let (env, manifest_templates) = compile_templates(&chart)?;
+        let checker = compile_checker(&chart)?;
         Ok(Renderer {
             chart,
             env,
@@ -459,6 +402,78 @@ impl Renderer {
         sort_by_install_order(&mut manifests);
         Ok(Manifests::new(manifests, warnings))
     }
+}
+
+/// Every template of `chart` compiled, and the templates that produce manifests.
+fn compile_templates(
+    chart: &Chart,
+) -> Result<(Environment<'static>, Vec<ManifestTemplate>), Error> {
+    let mut env = crate::engine::environment();
+    let mut manifest_templates = Vec::new();
+    for (name, source) in chart.templates() {
+        env.add_template_owned(name.clone(), source.clone())
+            .map_err(|e| ChartError::Template {
+                name: name.clone(),
+                error: TemplateError::from(e),
+            })?;
+    }
+    if chart.templates().iter().any(|(name, _)| name == ROOT) {
+        return Err(ChartError::Template {
+                name: ROOT.to_string(),
+                error: TemplateError {
+                    template: Some(ROOT.to_string()),
+                    line: None,
+                    message: format!(
+                        "a template file cannot be named {ROOT}: the renderer's own root template has that name"
+                    ),
+                    in_value: None,
+                },
+            }
+            .into());
+    }
+    let has_helpers = chart
+        .templates()
+        .iter()
+        .any(|(name, _)| name == "_helpers.tpl");
+    env.add_template_owned(ROOT, root_source(has_helpers))
+        .map_err(|e| ChartError::Template {
+            name: ROOT.to_string(),
+            error: TemplateError::from(e),
+        })?;
+    for (name, source) in chart.templates() {
+        if name.starts_with('_') {
+            continue;
+        }
+        // A template whose text lacks the word cannot read the variable: only the others
+        // are parsed again to find out (minijinja re-parses the source for this).
+        let reads_rendered = source.contains(RENDERED)
+            && env
+                .get_template(name)
+                .map(|t| t.undeclared_variables(false).contains(RENDERED))
+                .map_err(|e| ChartError::Template {
+                    name: name.clone(),
+                    error: TemplateError::from(e),
+                })?;
+        manifest_templates.push(ManifestTemplate {
+            name: name.clone(),
+            reads_rendered,
+        });
+    }
+    Ok((env, manifest_templates))
+}
+
+/// The checker of `chart`'s values schema, if it has one.
+fn compile_checker(chart: &Chart) -> Result<Option<Checker>, Error> {
+    let Some(schema) = chart.shared_schema() else {
+        return Ok(None);
+    };
+    let checker = Checker::new(std::sync::Arc::clone(schema), chart.rules()).map_err(|source| {
+        ChartError::Schema {
+            file: "values.schema.json".to_string(),
+            source,
+        }
+    })?;
+    Ok(Some(checker))
 }
 
 /// The template every render evaluates first (a chart's file of that name is refused): it

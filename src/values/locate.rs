@@ -35,6 +35,8 @@ pub(crate) struct Locator<'t> {
     text: &'t str,
     cursor_char: usize,
     cursor_byte: usize,
+    /// The text is ASCII: a character index is its byte offset.
+    ascii: bool,
     line_count: usize,
     last_line_chars: usize,
     /// End of the previous event.
@@ -57,6 +59,7 @@ impl<'t> Locator<'t> {
             text,
             cursor_char: 0,
             cursor_byte: 0,
+            ascii: text.is_ascii(),
             line_count,
             last_line_chars: last_line.chars().count(),
             prev_end: Marker::new(0, 1, 0),
@@ -135,6 +138,9 @@ impl<'t> Locator<'t> {
     /// The byte offset of a character index.
     fn byte_of(&mut self, char_index: usize) -> usize {
         let text = self.text;
+        if self.ascii {
+            return char_index.min(text.len());
+        }
         while self.cursor_char < char_index {
             match text[self.cursor_byte..].chars().next() {
                 Some(c) => self.cursor_byte += c.len_utf8(),
