@@ -192,6 +192,19 @@ impl Renderer {
         })
     }
 
+    /// `h.fullname` of the chart's helpers for these merged values and `release`: the name
+    /// the templates give the objects, for the check of the chart's rules (the name is
+    /// written once, in `_helpers.tpl`). `None` when the helpers cannot be rendered for the
+    /// values (values the schema refuses; the render reports the rest).
+    pub(crate) fn fullname(&self, values: &serde_json::Value, release: &Release) -> Option<String> {
+        let ctx = context! {
+            Values => Serde(values),
+            Release => Serde(release),
+            Chart => Serde(self.chart.metadata()),
+        };
+        self.env.render_str(FULLNAME, ctx).ok()
+    }
+
     /// The chart being rendered.
     ///
     /// ```
@@ -249,7 +262,9 @@ impl Renderer {
         // next to errors they are noise.
         let mut advice = Vec::new();
         if let Some(checker) = &self.checker {
-            let problems = checker.check(&merged, &options.release, options.kube_version);
+            let fullname = |values: &serde_json::Value| self.fullname(values, &options.release);
+            let problems =
+                checker.check(&merged, &options.release, options.kube_version, &fullname);
             // A merge warning where the value is refused anyway would say the same twice.
             let refused: std::collections::HashSet<String> = problems
                 .iter()
@@ -502,6 +517,8 @@ fn root_source(has_helpers: bool) -> String {
 /// rendering that template a second time). Templates that read it are rendered after those
 /// that do not, and do not see each other's text.
 const RENDERED: &str = "Rendered";
+/// The object name of the chart's helpers ([`Renderer::fullname`]).
+const FULLNAME: &str = "{% import \"_helpers.tpl\" as h %}{{ h.fullname }}";
 
 /// A failed render as the error to report: a value that is a Go template and failed
 /// becomes a diagnostic at its line and column inside the user's values file.

@@ -124,12 +124,15 @@ impl Checker {
     }
 
     /// Every problem of `values` (merged, defaults included) for `release` on Kubernetes
-    /// `kube_version`, in a stable order.
+    /// `kube_version`, in a stable order. `fullname` gives the name of the chart's objects
+    /// for the merged values (its helpers' `fullname`, as the templates print it), for the
+    /// rules that check it; `None` when the helpers cannot be rendered for these values.
     pub fn check(
         &self,
         values: &serde_yaml::Mapping,
         release: &Release,
         kube_version: KubeVersion,
+        fullname: &dyn Fn(&Json) -> Option<String>,
     ) -> Vec<Problem> {
         let mut problems = Vec::new();
         for (key, value) in values {
@@ -159,7 +162,10 @@ impl Checker {
         }
         numbers_as_text(&self.schema, &instance, &mut Path::default(), &mut problems);
         match self.rules {
-            ChartRules::Seed => chart_rules(&instance, release, kube_version, &mut problems),
+            ChartRules::Seed => {
+                let name = fullname(&instance);
+                chart_rules(&instance, kube_version, name, &mut problems);
+            }
             ChartRules::Current => {
                 nul_characters(&instance, &mut Path::default(), &mut problems);
                 super::current::rules::check(&instance, release, &mut problems);
@@ -616,7 +622,8 @@ const CHART_POD_ANNOTATIONS: &[&str] = &["checksum/configmap", "checksum/secrets
 const METRICS_POD_ANNOTATIONS: &[&str] = &["prometheus.io/scrape", "prometheus.io/port"];
 
 /// The GitLab Runner chart's rules that a schema cannot express.
-fn chart_rules(values: &Json, release: &Release, kube: KubeVersion, out: &mut Vec<Problem>) {
+/// `fullname` is the object name the chart's helpers give for these values.
+fn chart_rules(values: &Json, kube: KubeVersion, fullname: Option<String>, out: &mut Vec<Problem>) {
     nul_characters(values, &mut Path::default(), out);
     let metrics = values
         .get("metrics")
@@ -701,7 +708,7 @@ fn chart_rules(values: &Json, release: &Release, kube: KubeVersion, out: &mut Ve
     seccomp_profiles(values, out);
     runner_tokens(values, out);
     // The object names, as the chart's `_helpers.tpl` computes them (cut to 63 characters).
-    if let Some(fullname) = seed_names::fullname(values, release) {
+    if let Some(fullname) = fullname {
         if !crate::context::is_dns1123_label(&fullname) {
             // the key that made the name: `fullnameOverride` when set (Go truthiness)
             let overridden = match values.get("fullnameOverride") {
@@ -725,52 +732,6 @@ fn chart_rules(values: &Json, release: &Release, kube: KubeVersion, out: &mut Ve
                 ),
             ));
         }
-    }
-}
-
-/// The GitLab Runner chart's object name, from the chart's own rule: the check renders
-/// `h.fullname` of `chart/templates/_helpers.tpl`, so the rule (`fullnameOverride`, else
-/// `<release>-<nameOverride or chart name>`, cut to 63 characters, a trailing `-` trimmed) is
-/// written once, in the template.
-mod seed_names {
-    use std::sync::OnceLock;
-
-    use minijinja::value::Serde;
-    use minijinja::{Environment, context};
-
-    use crate::Release;
-    use crate::chart::ChartMetadata;
-
-    const HELPERS: &str = include_str!("../../chart/templates/_helpers.tpl");
-    const CHART_YAML: &str = include_str!("../../chart/Chart.yaml");
-    const FULLNAME: &str = "{% import \"_helpers.tpl\" as h %}{{ h.fullname }}";
-
-    /// The helpers and `Chart`, compiled once.
-    fn helpers() -> &'static (Environment<'static>, ChartMetadata) {
-        static HELPERS_ENV: OnceLock<(Environment<'static>, ChartMetadata)> = OnceLock::new();
-        HELPERS_ENV.get_or_init(|| {
-            let mut env = crate::engine::environment();
-            env.add_template("_helpers.tpl", HELPERS)
-                .expect("_helpers.tpl compiles (checked by the golden tests)");
-            env.add_template("fullname", FULLNAME)
-                .expect("a valid template");
-            let chart = serde_yaml::from_str(CHART_YAML).expect("chart/Chart.yaml is valid");
-            (env, chart)
-        })
-    }
-
-    /// `h.fullname` for these merged values and release; `None` when the helpers cannot be
-    /// rendered for them (values the schema refuses; the render reports the rest).
-    pub(super) fn fullname(values: &serde_json::Value, release: &Release) -> Option<String> {
-        let (env, chart) = helpers();
-        env.get_template("fullname")
-            .ok()?
-            .render(context! {
-                Values => Serde(values),
-                Release => Serde(release),
-                Chart => Serde(chart),
-            })
-            .ok()
     }
 }
 
@@ -933,8 +894,12 @@ mod tests {
         let (merged, _) =
             crate::values::merge::coalesce(user, chart.default_values(), "gitlab-runner");
         let checker = Checker::new(super::super::values_schema(), ChartRules::Seed).unwrap();
+        let renderer = crate::Renderer::new(chart).unwrap();
+        let release = Release::default();
         checker
-            .check(&merged, &Release::default(), crate::KubeVersion::DEFAULT)
+            .check(&merged, &release, crate::KubeVersion::DEFAULT, &|values| {
+                renderer.fullname(values, &release)
+            })
             .into_iter()
             .map(|p| (p.path.to_string(), p.warning))
             .collect()
@@ -970,15 +935,15 @@ mod tests {
             );
             let release = Release::new(release, "gitlab").unwrap();
             let json = serde_json::to_value(&merged).unwrap();
+            let renderer = crate::Renderer::new(chart).unwrap();
             assert_eq!(
-                seed_names::fullname(&json, &release).as_deref(),
+                renderer.fullname(&json, &release).as_deref(),
                 Some(name),
                 "{yaml}"
             );
             let mut values = crate::UserValues::new();
             values.add_yaml("values.yaml", yaml).unwrap();
-            let rendered = crate::Renderer::new(chart)
-                .unwrap()
+            let rendered = renderer
                 .render(&values, &crate::RenderOptions::new(release))
                 .unwrap()
                 .to_string();
