@@ -815,6 +815,14 @@ fn check_limits(source_name: &str, text: &str) -> Result<(), ValuesError> {
             limit: MAX_FILE_BYTES,
         });
     }
+    if within_limits_at_a_glance(text) {
+        return Ok(());
+    }
+    walk_limits(source_name, text)
+}
+
+/// The nesting and control-character part of [`check_limits`], character by character.
+fn walk_limits(source_name: &str, text: &str) -> Result<(), ValuesError> {
     // Count flow brackets outside quoted scalars and comments. A bracket inside a plain scalar
     // (`a: x[1]`) is counted too: harmless, as only more than MAX_DEPTH open ones fail.
     let (mut depth, mut line, mut column) = (0usize, 1usize, 0usize);
@@ -896,6 +904,31 @@ fn check_limits(source_name: &str, text: &str) -> Result<(), ValuesError> {
     Ok(())
 }
 
+/// What [`check_limits`] finds without walking the characters: no control character (in
+/// UTF-8, C0 and DEL are single bytes, C1 is `C2 80`..`C2 9F`; U+0085 is allowed) and at most
+/// [`MAX_DEPTH`] opening brackets in the whole text, so none can be nested deeper. A text that
+/// fails this is walked to say where.
+fn within_limits_at_a_glance(text: &str) -> bool {
+    let bytes = text.as_bytes();
+    // one pass without branches over blocks of 255 bytes with byte-wide counters (the
+    // compiler makes it 16 or 32 bytes at a time), then the rare C1 lead byte
+    let (mut controls, mut opening) = (0u8, 0usize);
+    for block in bytes.chunks(255) {
+        let mut open = 0u8;
+        for &b in block {
+            let c0 = (b < 0x20) & (b != b'\t') & (b != b'\n') & (b != b'\r');
+            controls |= u8::from(c0 | (b == 0x7f));
+            open += u8::from((b == b'[') | (b == b'{'));
+        }
+        opening += usize::from(open);
+    }
+    let c1 = bytes.contains(&0xc2)
+        && bytes
+            .windows(2)
+            .any(|pair| pair[0] == 0xc2 && (0x80..=0x9f).contains(&pair[1]) && pair[1] != 0x85);
+    controls == 0 && !c1 && opening <= MAX_DEPTH
+}
+
 /// Line `n` (1-based) of `text`, with the value of a secret key on it masked.
 pub(crate) fn line_text(text: &str, n: usize) -> Option<String> {
     // The end of the text (line count + 1) is a line too: where an unclosed collection ends.
@@ -935,6 +968,42 @@ mod spans_tests;
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    proptest::proptest! {
+        /// The glance at the bytes passes only texts the character walk passes: no control
+        /// character and no nesting beyond the limit is let through unseen.
+        #[test]
+        fn the_glance_passes_only_what_the_walk_passes(
+            text in proptest::string::string_regex(
+                "([a-z: \t\r\n#'\"\\\\,-]|[\\[\\]{}]|[\u{0}-\u{1f}\u{7f}-\u{a0}]|é|😀){0,300}"
+            ).unwrap()
+        ) {
+            if within_limits_at_a_glance(&text) {
+                proptest::prop_assert!(walk_limits("v.yaml", &text).is_ok());
+            }
+        }
+    }
+
+    #[test]
+    fn the_glance_sees_controls_and_deep_nesting() {
+        assert!(within_limits_at_a_glance("a: [1, {b: \"\u{85}é\"}]\n"));
+        for control in [
+            '\u{0}', '\u{8}', '\u{b}', '\u{1f}', '\u{7f}', '\u{80}', '\u{9f}',
+        ] {
+            assert!(
+                !within_limits_at_a_glance(&format!("a: 'x{control}'")),
+                "{control:?}"
+            );
+            assert!(walk_limits("v.yaml", &format!("a: 'x{control}'")).is_err());
+        }
+        let deep = "[".repeat(MAX_DEPTH + 1);
+        assert!(!within_limits_at_a_glance(&deep));
+        assert!(walk_limits("v.yaml", &deep).is_err());
+        // many brackets, none deep: the walk decides
+        let wide = "[], ".repeat(MAX_DEPTH + 1);
+        assert!(!within_limits_at_a_glance(&wide));
+        assert!(walk_limits("v.yaml", &wide).is_ok());
+    }
 
     fn values(text: &str) -> Mapping {
         load("v.yaml", text)

@@ -47,13 +47,18 @@ pub(crate) struct Locator<'t> {
 
 impl<'t> Locator<'t> {
     pub(crate) fn new(text: &'t str) -> Locator<'t> {
-        let line_count = 1 + text
-            .bytes()
-            .enumerate()
-            .filter(|&(i, b)| {
-                b == b'\n' || (b == b'\r' && text.as_bytes().get(i + 1) != Some(&b'\n'))
-            })
-            .count();
+        let bytes = text.as_bytes();
+        // line breaks: `\n` (found with `memchr`), and `\r` not followed by `\n` (rare)
+        let lone_cr = if bytes.contains(&b'\r') {
+            bytes
+                .iter()
+                .enumerate()
+                .filter(|&(i, &b)| b == b'\r' && bytes.get(i + 1) != Some(&b'\n'))
+                .count()
+        } else {
+            0
+        };
+        let line_count = 1 + text.matches('\n').count() + lone_cr;
         let last_line = text.rsplit(['\n', '\r']).next().unwrap_or_default();
         Locator {
             text,
@@ -351,9 +356,9 @@ pub(crate) struct Pos {
 /// A tab and a space are both one byte and one character: no location moves.
 pub(crate) fn relax_tabs(text: &str) -> std::borrow::Cow<'_, str> {
     let bytes = text.as_bytes();
-    let needs = bytes
-        .windows(2)
-        .any(|w| matches!(w[0], b':' | b'-' | b'?') && w[1] == b'\t');
+    let needs = text
+        .match_indices('\t')
+        .any(|(i, _)| i > 0 && matches!(bytes[i - 1], b':' | b'-' | b'?'));
     if !needs {
         return std::borrow::Cow::Borrowed(text);
     }

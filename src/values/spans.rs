@@ -83,14 +83,16 @@ impl SpanIndex {
     pub(crate) fn new(text: Arc<str>, root: Option<NodeSpans>) -> SpanIndex {
         let mut line_starts = vec![0];
         let bytes = text.as_bytes();
-        let mut i = 0;
-        while i < bytes.len() {
-            match bytes[i] {
-                b'\n' => line_starts.push(i + 1),
-                b'\r' if bytes.get(i + 1) != Some(&b'\n') => line_starts.push(i + 1),
-                _ => {}
+        if bytes.contains(&b'\r') {
+            // `\r\n`, `\n` and a lone `\r` each end a line
+            for (i, &b) in bytes.iter().enumerate() {
+                if b == b'\n' || (b == b'\r' && bytes.get(i + 1) != Some(&b'\n')) {
+                    line_starts.push(i + 1);
+                }
             }
-            i += 1;
+        } else {
+            // the common case, found a line at a time (`memchr`)
+            line_starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
         }
         SpanIndex {
             text,
