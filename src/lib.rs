@@ -65,6 +65,7 @@ mod context;
 mod diagnostic;
 mod engine;
 mod error;
+mod lines;
 mod manifest;
 mod render;
 mod schema;

@@ -106,7 +106,7 @@ pub fn indent(value: &Value, width: usize) -> String {
     let s = go_string(value);
     let mut out = String::with_capacity(s.len() + pad.len() * 8);
     out.push_str(&pad);
-    for (i, line) in s.split('\n').enumerate() {
+    for (i, line) in crate::lines::split_lines(&s).enumerate() {
         if i > 0 {
             out.push('\n');
             out.push_str(&pad);

@@ -45,12 +45,14 @@ fn separate(text: &str) -> Vec<&str> {
     let mut parts = Vec::new();
     let mut start = 0;
     let mut offset = 0;
-    for line in text.split_inclusive('\n') {
+    for line in crate::lines::split_lines(text) {
+        // the line and its `\n` (the last line has none)
+        let end = (offset + line.len() + 1).min(text.len());
         if line.trim_end() == "---" {
             parts.push(&text[start..offset]);
-            start = offset + line.len();
+            start = end;
         }
-        offset += line.len();
+        offset = end;
     }
     parts.push(&text[start..]);
     parts
@@ -121,6 +123,28 @@ fn identify_by_parsing(
 
 #[cfg(test)]
 mod tests {
+
+    /// [`separate`] written the plain way (a line at a time with `split_inclusive`).
+    fn separate_plainly(text: &str) -> Vec<&str> {
+        let mut parts = Vec::new();
+        let (mut start, mut offset) = (0, 0);
+        for line in text.split_inclusive('\n') {
+            if line.trim_end() == "---" {
+                parts.push(&text[start..offset]);
+                start = offset + line.len();
+            }
+            offset += line.len();
+        }
+        parts.push(&text[start..]);
+        parts
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn separate_cuts_where_the_plain_way_cuts(text in "(---|--- |-- |a|é|\n|\r| ){0,40}") {
+            proptest::prop_assert_eq!(separate(&text), separate_plainly(&text));
+        }
+    }
     use super::*;
 
     const CM: &str = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a";

@@ -58,7 +58,7 @@ impl<'t> Locator<'t> {
         } else {
             0
         };
-        let line_count = 1 + text.matches('\n').count() + lone_cr;
+        let line_count = 1 + memchr::memchr_iter(b'\n', bytes).count() + lone_cr;
         let last_line = text.rsplit(['\n', '\r']).next().unwrap_or_default();
         Locator {
             text,

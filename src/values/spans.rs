@@ -92,7 +92,7 @@ impl SpanIndex {
             }
         } else {
             // the common case, found a line at a time (`memchr`)
-            line_starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
+            line_starts.extend(memchr::memchr_iter(b'\n', bytes).map(|i| i + 1));
         }
         SpanIndex {
             text,
