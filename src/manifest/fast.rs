@@ -72,7 +72,7 @@ struct Scan<'a> {
     frames: Vec<Frame>,
     open: Open,
     /// `(mapping id, key)` of every key seen.
-    keys: HashSet<(usize, &'a str)>,
+    keys: HashSet<(usize, &'a str), foldhash::fast::RandomState>,
     next_id: usize,
     /// The id of the mapping under the top-level `metadata` key.
     metadata: Option<usize>,
@@ -87,7 +87,7 @@ impl Default for Scan<'_> {
         Scan {
             frames: Vec::with_capacity(16),
             open: Open::Nothing,
-            keys: HashSet::with_capacity(64),
+            keys: HashSet::with_capacity_and_hasher(64, Default::default()),
             next_id: 0,
             metadata: None,
             started: false,

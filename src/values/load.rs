@@ -29,7 +29,7 @@ use super::ValuesError;
 use super::locate::{Locator, NodeEvent, relax_tabs};
 use super::path::Path;
 use super::scalar::{self, Style, Surprise};
-use super::spans::{Children, NodeSpans, Span, SpanIndex};
+use super::spans::{Children, KeyMap, NodeSpans, Span, SpanIndex};
 
 /// The largest values file accepted: far above any real values file (a few KiB), low enough
 /// that parsing stays fast and small.
@@ -206,9 +206,9 @@ struct Frame {
 enum FrameKind {
     Map {
         map: Mapping,
-        spans: HashMap<Box<str>, NodeSpans>,
+        spans: KeyMap<NodeSpans>,
         /// The keys written in this mapping (not merged in), with their spans.
-        written: HashMap<Box<str>, Span>,
+        written: KeyMap<Span>,
         pending: Pending,
     },
     Seq {
@@ -300,8 +300,8 @@ impl Builder<'_> {
                 let kind = if is_map {
                     FrameKind::Map {
                         map: Mapping::new(),
-                        spans: HashMap::new(),
-                        written: HashMap::new(),
+                        spans: KeyMap::default(),
+                        written: KeyMap::default(),
                         pending: Pending::Key,
                     }
                 } else {
@@ -727,11 +727,7 @@ fn at(path: &Path) -> String {
 /// Applies a merge key's value to the mapping being read, as go-yaml v2 does: a mapping's
 /// entries are set (replacing keys already there), a list of mappings is applied from the
 /// last to the first, so that the first wins. `Err` with the span of what is not a mapping.
-fn merge_into(
-    map: &mut Mapping,
-    spans: &mut HashMap<Box<str>, NodeSpans>,
-    node: Node,
-) -> Result<(), Span> {
+fn merge_into(map: &mut Mapping, spans: &mut KeyMap<NodeSpans>, node: Node) -> Result<(), Span> {
     let sources: Vec<(Mapping, NodeSpans)> = match node.value {
         Value::Mapping(source) => vec![(source, node.spans)],
         // go-yaml takes a list written there, not an alias to one.
@@ -756,7 +752,7 @@ fn merge_into(
     for (source, source_spans) in sources {
         let mut child_spans = match source_spans.children {
             Children::Map(child_spans) => child_spans,
-            _ => HashMap::new(),
+            _ => KeyMap::default(),
         };
         for (key, value) in source {
             let name = key.as_str().unwrap_or_default().to_string();

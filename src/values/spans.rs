@@ -31,6 +31,10 @@
 //! order mark at the start of the file is not counted (what an editor shows).
 
 use std::collections::HashMap;
+
+/// A map by key of one mapping's entries, hashed with foldhash (a quarter of SipHash's work on
+/// short keys; seeded per process, so no fixed set of keys collides).
+pub(crate) type KeyMap<V> = HashMap<Box<str>, V, foldhash::fast::RandomState>;
 use std::sync::Arc;
 
 use super::path::{Path, Segment};
@@ -65,7 +69,7 @@ pub(crate) enum Children {
     #[default]
     None,
     /// A mapping's entries, by key.
-    Map(HashMap<Box<str>, NodeSpans>),
+    Map(KeyMap<NodeSpans>),
     /// A sequence's items.
     Seq(Vec<NodeSpans>),
 }
