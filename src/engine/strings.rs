@@ -22,7 +22,11 @@ pub fn is_empty(value: &Value) -> bool {
 /// assert_eq!(quote(&Value::UNDEFINED), r#""""#);
 /// ```
 pub fn quote(value: &Value) -> String {
-    quote_double(&go_string(value))
+    // a string prints as itself (no copy to print it first)
+    match value.as_str() {
+        Some(text) => quote_double(text),
+        None => quote_double(&go_string(value)),
+    }
 }
 
 /// `default(fallback)`: the value, or `fallback` when the value is empty.

@@ -64,7 +64,20 @@ pub fn to_yaml(value: &Value) -> Result<String, Error> {
 pub fn quote_double(s: &str) -> String {
     let mut out = String::with_capacity(s.len() + 2);
     out.push('"');
-    for c in s.chars() {
+    let mut rest = s;
+    loop {
+        // the run of printable ASCII other than `\` and `"` is copied as it is (it ends at an
+        // ASCII byte or at the first byte of a character: a character boundary)
+        let plain = rest
+            .bytes()
+            .position(|b| b == b'\\' || b == b'"' || !(0x20..0x7f).contains(&b))
+            .unwrap_or(rest.len());
+        out.push_str(&rest[..plain]);
+        rest = &rest[plain..];
+        let Some(c) = rest.chars().next() else {
+            break;
+        };
+        rest = &rest[c.len_utf8()..];
         match c {
             '\\' => out.push_str("\\\\"),
             '"' => out.push_str("\\\""),
@@ -1299,6 +1312,26 @@ podAntiAffinity:
                 proptest::collection::vec((any_string(), inner), 0..6).prop_map(Value::from_pairs),
             ]
         })
+    }
+
+    /// [`quote_double`] a character at a time (the runs it copies whole are the characters
+    /// this writes as they are).
+    fn quote_double_by_character(s: &str) -> String {
+        let mut out = String::from("\"");
+        for c in s.chars() {
+            let mut one = [0u8; 4];
+            let whole = quote_double(c.encode_utf8(&mut one));
+            out.push_str(&whole[1..whole.len() - 1]);
+        }
+        out.push('"');
+        out
+    }
+
+    proptest! {
+        #[test]
+        fn quote_double_runs_equal_characters(s in "(a|Z|~| |\"|\\\\|\t|\n|\u{0}|\u{7f}|\u{85}|\u{9f}|é|\u{2028}|\u{feff}|😀){0,30}") {
+            prop_assert_eq!(quote_double(&s), quote_double_by_character(&s));
+        }
     }
 
     proptest! {
