@@ -123,6 +123,7 @@ fn identify_by_parsing(
 
 #[cfg(test)]
 mod tests {
+    use super::*;
 
     /// [`separate`] written the plain way (a line at a time with `split_inclusive`).
     fn separate_plainly(text: &str) -> Vec<&str> {
@@ -145,7 +146,6 @@ mod tests {
             proptest::prop_assert_eq!(separate(&text), separate_plainly(&text));
         }
     }
-    use super::*;
 
     const CM: &str = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a";
 
