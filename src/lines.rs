@@ -1,7 +1,8 @@
 //! Text cut at its line feeds, as `str::split('\n')` cuts it (a text ending in `\n` gives a
 //! last, empty line), with `memchr`'s vectorized search: the rendered YAML that the
 //! document scanner and `indent` go through is mostly short lines, where the standard
-//! library's search costs more per line.
+//! library's search costs more per line. Also where lines start, by YAML's line breaks (the
+//! values reader's positions).
 
 /// The lines of `text`, without their `\n`; the same items as `text.split('\n')`.
 pub(crate) fn split_lines(text: &str) -> impl Iterator<Item = &str> {
@@ -18,9 +19,25 @@ pub(crate) fn split_lines(text: &str) -> impl Iterator<Item = &str> {
         })
 }
 
+/// Where each line of `text` after the first starts: after a `\n`, or after a `\r` not
+/// followed by `\n` (YAML's line breaks: `\r\n`, `\n` and a lone `\r`).
+pub(crate) fn line_starts_after_breaks(text: &str) -> impl Iterator<Item = usize> + '_ {
+    let bytes = text.as_bytes();
+    memchr::memchr2_iter(b'\n', b'\r', bytes)
+        .filter(move |&i| bytes[i] == b'\n' || bytes.get(i + 1) != Some(&b'\n'))
+        .map(|i| i + 1)
+}
+
 #[cfg(test)]
 mod tests {
-    use super::split_lines;
+    use super::{line_starts_after_breaks, split_lines};
+
+    #[test]
+    fn line_starts_follow_every_kind_of_break() {
+        let starts: Vec<usize> = line_starts_after_breaks("a\r\n\r\nb\rc\n").collect();
+        assert_eq!(starts, [3, 5, 7, 9]);
+        assert_eq!(line_starts_after_breaks("abc").count(), 0);
+    }
 
     proptest::proptest! {
         #[test]

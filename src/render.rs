@@ -433,18 +433,20 @@ fn compile_templates(
             })?;
     }
     if chart.templates().iter().any(|(name, _)| name == ROOT) {
+        let message = format!(
+            "a template file cannot be named {ROOT}: the renderer's own root template has that name"
+        );
+        let error = TemplateError {
+            template: Some(ROOT.to_string()),
+            line: None,
+            message,
+            in_value: None,
+        };
         return Err(ChartError::Template {
-                name: ROOT.to_string(),
-                error: TemplateError {
-                    template: Some(ROOT.to_string()),
-                    line: None,
-                    message: format!(
-                        "a template file cannot be named {ROOT}: the renderer's own root template has that name"
-                    ),
-                    in_value: None,
-                },
-            }
-            .into());
+            name: ROOT.to_string(),
+            error,
+        }
+        .into());
     }
     let has_helpers = chart
         .templates()

@@ -47,18 +47,7 @@ pub(crate) struct Locator<'t> {
 
 impl<'t> Locator<'t> {
     pub(crate) fn new(text: &'t str) -> Locator<'t> {
-        let bytes = text.as_bytes();
-        // line breaks: `\n` (found with `memchr`), and `\r` not followed by `\n` (rare)
-        let lone_cr = if bytes.contains(&b'\r') {
-            bytes
-                .iter()
-                .enumerate()
-                .filter(|&(i, &b)| b == b'\r' && bytes.get(i + 1) != Some(&b'\n'))
-                .count()
-        } else {
-            0
-        };
-        let line_count = 1 + memchr::memchr_iter(b'\n', bytes).count() + lone_cr;
+        let line_count = 1 + crate::lines::line_starts_after_breaks(text).count();
         let last_line = text.rsplit(['\n', '\r']).next().unwrap_or_default();
         Locator {
             text,

@@ -86,18 +86,7 @@ pub struct SpanIndex {
 impl SpanIndex {
     pub(crate) fn new(text: Arc<str>, root: Option<NodeSpans>) -> SpanIndex {
         let mut line_starts = vec![0];
-        let bytes = text.as_bytes();
-        if bytes.contains(&b'\r') {
-            // `\r\n`, `\n` and a lone `\r` each end a line
-            for (i, &b) in bytes.iter().enumerate() {
-                if b == b'\n' || (b == b'\r' && bytes.get(i + 1) != Some(&b'\n')) {
-                    line_starts.push(i + 1);
-                }
-            }
-        } else {
-            // the common case, found a line at a time (`memchr`)
-            line_starts.extend(memchr::memchr_iter(b'\n', bytes).map(|i| i + 1));
-        }
+        line_starts.extend(crate::lines::line_starts_after_breaks(&text));
         SpanIndex {
             text,
             line_starts,
