@@ -9,6 +9,7 @@ use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
+use crate::schema::compiled::CompiledSchema;
 use crate::values::{self, ValuesError};
 
 /// The builtin chart's files, embedded at compile time.
@@ -308,6 +309,8 @@ pub struct Chart {
     templates: Vec<(String, String)>,
     /// Shared with the renderer's schema checker, which keeps it.
     schema: Option<std::sync::Arc<serde_json::Value>>,
+    /// The validator compiled into the crate for `schema`: set by the embedded charts only.
+    compiled_schema: Option<CompiledSchema>,
     rules: ChartRules,
 }
 
@@ -335,6 +338,7 @@ impl Chart {
             serde_json::from_str(builtin::SCHEMA_JSON)
                 .expect("chart/values.schema.json is valid JSON (checked by tests)"),
         ))
+        .with_compiled_schema(CompiledSchema::Seed)
         .with_rules(ChartRules::Seed)
     }
 
@@ -362,6 +366,7 @@ impl Chart {
         .with_schema(Some(serde_json::from_str(current::SCHEMA_JSON).expect(
             "chart/current/values.schema.json is valid JSON (checked by tests)",
         )))
+        .with_compiled_schema(CompiledSchema::Current)
         .with_rules(ChartRules::Current)
     }
 
@@ -397,6 +402,7 @@ impl Chart {
         )
         .expect("the shell chart is valid (checked by tests)")
         .with_schema(Some(schema))
+        .with_compiled_schema(CompiledSchema::Shell)
     }
 
     /// Loads a chart directory: `Chart.yaml`, `values.yaml` (optional), `values.schema.json`
@@ -499,7 +505,20 @@ impl Chart {
     /// The same chart with another values schema (`None`: values are not checked).
     pub(crate) fn with_schema(mut self, schema: Option<serde_json::Value>) -> Chart {
         self.schema = schema.map(std::sync::Arc::new);
+        self.compiled_schema = None;
         self
+    }
+
+    /// The same chart with `compiled` as the validator of its schema, which must be the schema
+    /// `compiled` was built from (an embedded chart's).
+    fn with_compiled_schema(mut self, compiled: CompiledSchema) -> Chart {
+        self.compiled_schema = Some(compiled);
+        self
+    }
+
+    /// The validator compiled into the crate for the chart's schema, if it is an embedded one.
+    pub(crate) fn compiled_schema(&self) -> Option<CompiledSchema> {
+        self.compiled_schema
     }
 
     /// The same chart with other rules beyond its schema.
@@ -561,6 +580,7 @@ impl Chart {
             values_yaml: values_yaml.to_string(),
             templates,
             schema: None,
+            compiled_schema: None,
             rules: ChartRules::None,
         })
     }

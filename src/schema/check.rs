@@ -9,6 +9,7 @@
 
 use serde_json::Value as Json;
 
+use super::compiled::CompiledSchema;
 use super::formats;
 use super::suggest::{Suggester, Suggestion};
 use crate::chart::ChartRules;
@@ -69,7 +70,7 @@ impl Problem {
 /// A compiled schema and the chart rules to apply.
 pub struct Checker {
     schema: std::sync::Arc<Json>,
-    validator: jsonschema::Validator,
+    validator: Validator,
     /// The key paths of the schema, to explain unknown keys: built at the first problem that
     /// needs them (values without problems never pay for it).
     suggester: std::sync::OnceLock<Suggester>,
@@ -81,6 +82,25 @@ impl std::fmt::Debug for Checker {
         f.debug_struct("Checker")
             .field("rules", &self.rules)
             .finish_non_exhaustive()
+    }
+}
+
+/// The schema's validator: compiled into the crate for an embedded chart's schema, at run time
+/// for a chart directory's.
+enum Validator {
+    Compiled(CompiledSchema),
+    Runtime(Box<jsonschema::Validator>),
+}
+
+impl Validator {
+    fn iter_errors<'i>(
+        &'i self,
+        instance: &'i Json,
+    ) -> Box<dyn Iterator<Item = jsonschema::ValidationError<'i>> + 'i> {
+        match self {
+            Validator::Compiled(schema) => schema.iter_errors(instance),
+            Validator::Runtime(validator) => Box::new(validator.iter_errors(instance)),
+        }
     }
 }
 
@@ -112,10 +132,25 @@ impl Checker {
         })?;
         Ok(Checker {
             schema,
-            validator,
+            validator: Validator::Runtime(Box::new(validator)),
             suggester: std::sync::OnceLock::new(),
             rules,
         })
+    }
+
+    /// The checker of an embedded chart's schema: `schema` is the text of `compiled` as JSON
+    /// (for the explanations of problems), `compiled` its validator built into the crate.
+    pub fn embedded(
+        schema: impl Into<std::sync::Arc<Json>>,
+        compiled: CompiledSchema,
+        rules: ChartRules,
+    ) -> Checker {
+        Checker {
+            schema: schema.into(),
+            validator: Validator::Compiled(compiled),
+            suggester: std::sync::OnceLock::new(),
+            rules,
+        }
     }
 
     fn suggester(&self) -> &Suggester {
@@ -151,8 +186,9 @@ impl Checker {
                 )];
             }
         };
-        for error in self.validator.iter_errors(&instance) {
-            self.explain(&error, &instance, &mut problems);
+        let errors: Vec<_> = self.validator.iter_errors(&instance).collect();
+        for error in errors.iter().filter(|e| !said_by_an_enum(e, &errors)) {
+            self.explain(error, &instance, &mut problems);
         }
         for problem in problems.iter_mut().filter(|p| !p.on_key) {
             // the shape the other embedded chart gives the key (`image: {registry: ...}`)
@@ -196,7 +232,7 @@ impl Checker {
                     .or(context.first());
                 match branch {
                     Some(errors) if !errors.is_empty() => {
-                        for e in errors {
+                        for e in errors.iter().filter(|e| !said_by_an_enum(e, errors)) {
                             self.explain(e, instance, out);
                         }
                     }
@@ -216,21 +252,9 @@ impl Checker {
                     out.push(problem);
                 }
             }
-            Kind::PropertyNames { error } => {
-                let key = error.instance().as_str().unwrap_or_default().to_string();
-                let expected = match error.kind() {
-                    Kind::Format { format } => {
-                        formats::by_name(format).map_or(format.as_str(), |f| f.expected)
-                    }
-                    _ => "a valid key",
-                };
-                let mut problem = Problem::new(
-                    path.child_key(&key),
-                    format!("invalid key {}: expected {expected}", quoted(&key)),
-                );
-                problem.on_key = true;
-                out.push(problem);
-            }
+            Kind::PropertyNames { error } => out.push(invalid_key(&path, error)),
+            // the compiled validators give a key's error itself, not wrapped in `PropertyNames`
+            _ if is_key_error(error) => out.push(invalid_key(&path, error)),
             Kind::Required { property } => {
                 let key = property.as_str().unwrap_or_default();
                 out.push(Problem::new(
@@ -401,6 +425,51 @@ fn is_flag(options: &Json) -> bool {
 }
 
 /// "is not of type null": the failed branch of an optional value's `anyOf: [T, null]`.
+/// A type error that an `enum` of the same subschema says too (`type: string` with `enum:
+/// [a, b]` refusing `5`): "expected one of a, b" is the whole problem. The compiled validators
+/// give the enum's error alone; the run-time validator gives both.
+pub fn said_by_an_enum(
+    error: &jsonschema::ValidationError<'_>,
+    errors: &[jsonschema::ValidationError<'_>],
+) -> bool {
+    use jsonschema::error::ValidationErrorKind as Kind;
+    let parent = |e: &jsonschema::ValidationError<'_>| {
+        let path = e.schema_path().as_str();
+        path[..path.rfind('/').unwrap_or(0)].to_string()
+    };
+    matches!(error.kind(), Kind::Type { .. })
+        && errors.iter().any(|other| {
+            matches!(other.kind(), Kind::Enum { .. })
+                && other.instance_path() == error.instance_path()
+                && parent(other) == parent(error)
+        })
+}
+
+/// The problem of a mapping's key (at `path`, the mapping's) that its schema's `propertyNames`
+/// refuses: `error` is the key's own error (its instance is the key).
+fn invalid_key(path: &Path, error: &jsonschema::ValidationError<'_>) -> Problem {
+    use jsonschema::error::ValidationErrorKind as Kind;
+    let key = error.instance().as_str().unwrap_or_default();
+    let expected = match error.kind() {
+        Kind::Format { format } => formats::by_name(format).map_or(format.as_str(), |f| f.expected),
+        _ => "a valid key",
+    };
+    let mut problem = Problem::new(
+        path.child_key(key),
+        format!("invalid key {}: expected {expected}", quoted(key)),
+    );
+    problem.on_key = true;
+    problem
+}
+
+/// An error of a `propertyNames` subschema's keyword itself (`.../propertyNames/format`): the
+/// error of a key, not of the mapping's value.
+fn is_key_error(error: &jsonschema::ValidationError<'_>) -> bool {
+    let mut keywords = error.schema_path().as_str().rsplit('/');
+    keywords.next();
+    keywords.next() == Some("propertyNames")
+}
+
 fn is_null_type_error(error: &jsonschema::ValidationError<'_>) -> bool {
     use jsonschema::error::{TypeKind, ValidationErrorKind};
     matches!(

@@ -4,6 +4,7 @@
 //! to tell about unknown keys ([`suggest`]).
 
 pub mod check;
+pub mod compiled;
 pub mod formats;
 pub mod hpa;
 // the model's `newtype_schema!` serves the current chart's model too
