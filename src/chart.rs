@@ -10,6 +10,7 @@ use std::path::{Path, PathBuf};
 use serde::{Deserialize, Serialize};
 
 use crate::schema::compiled::CompiledSchema;
+use crate::schema::document::SchemaDocument;
 use crate::values::{self, ValuesError};
 
 /// The builtin chart's files, embedded at compile time.
@@ -308,7 +309,7 @@ pub struct Chart {
     values_yaml: String,
     templates: Vec<(String, String)>,
     /// Shared with the renderer's schema checker, which keeps it.
-    schema: Option<std::sync::Arc<serde_json::Value>>,
+    schema: Option<std::sync::Arc<SchemaDocument>>,
     /// The validator compiled into the crate for `schema`: set by the embedded charts only.
     compiled_schema: Option<CompiledSchema>,
     rules: ChartRules,
@@ -334,11 +335,7 @@ impl Chart {
             templates,
         )
         .expect("the builtin chart is valid (checked by tests)")
-        .with_schema(Some(
-            serde_json::from_str(builtin::SCHEMA_JSON)
-                .expect("chart/values.schema.json is valid JSON (checked by tests)"),
-        ))
-        .with_compiled_schema(CompiledSchema::Seed)
+        .with_embedded_schema(builtin::SCHEMA_JSON, CompiledSchema::Seed)
         .with_rules(ChartRules::Seed)
     }
 
@@ -363,10 +360,7 @@ impl Chart {
             templates,
         )
         .expect("the current chart is valid (checked by tests)")
-        .with_schema(Some(serde_json::from_str(current::SCHEMA_JSON).expect(
-            "chart/current/values.schema.json is valid JSON (checked by tests)",
-        )))
-        .with_compiled_schema(CompiledSchema::Current)
+        .with_embedded_schema(current::SCHEMA_JSON, CompiledSchema::Current)
         .with_rules(ChartRules::Current)
     }
 
@@ -392,8 +386,6 @@ impl Chart {
             .iter()
             .map(|(name, source)| (name.to_string(), source.to_string()));
         // The embedded files are checked by the test suite; failing here is a build defect.
-        let schema = serde_json::from_str(shell::SCHEMA_JSON)
-            .expect("chart/shell/values.schema.json is valid JSON (checked by tests)");
         Chart::from_parts(
             "chart/shell/Chart.yaml",
             shell::CHART_YAML,
@@ -401,8 +393,7 @@ impl Chart {
             templates,
         )
         .expect("the shell chart is valid (checked by tests)")
-        .with_schema(Some(schema))
-        .with_compiled_schema(CompiledSchema::Shell)
+        .with_embedded_schema(shell::SCHEMA_JSON, CompiledSchema::Shell)
     }
 
     /// Loads a chart directory: `Chart.yaml`, `values.yaml` (optional), `values.schema.json`
@@ -498,20 +489,21 @@ impl Chart {
     /// assert_eq!(Chart::builtin().without_schema().values_schema_json(), None);
     /// ```
     pub fn values_schema_json(&self) -> Option<String> {
-        let schema = self.schema.as_deref()?;
+        let schema = self.schema()?;
         Some(serde_json::to_string_pretty(schema).expect("a JSON value prints as JSON"))
     }
 
     /// The same chart with another values schema (`None`: values are not checked).
     pub(crate) fn with_schema(mut self, schema: Option<serde_json::Value>) -> Chart {
-        self.schema = schema.map(std::sync::Arc::new);
+        self.schema = schema.map(|json| std::sync::Arc::new(SchemaDocument::parsed(json)));
         self.compiled_schema = None;
         self
     }
 
-    /// The same chart with `compiled` as the validator of its schema, which must be the schema
-    /// `compiled` was built from (an embedded chart's).
-    fn with_compiled_schema(mut self, compiled: CompiledSchema) -> Chart {
+    /// The same chart with an embedded schema: its `text` (parsed at its first use) and
+    /// `compiled`, the validator built from that text into the crate.
+    fn with_embedded_schema(mut self, text: &'static str, compiled: CompiledSchema) -> Chart {
+        self.schema = Some(std::sync::Arc::new(SchemaDocument::embedded(text)));
         self.compiled_schema = Some(compiled);
         self
     }
@@ -534,11 +526,12 @@ impl Chart {
 
     /// The JSON Schema the values are checked against, if the chart has one.
     pub(crate) fn schema(&self) -> Option<&serde_json::Value> {
-        self.schema.as_deref()
+        self.schema.as_deref().map(SchemaDocument::json)
     }
 
-    /// [`Chart::schema`], shared (for a checker that keeps it).
-    pub(crate) fn shared_schema(&self) -> Option<&std::sync::Arc<serde_json::Value>> {
+    /// The chart's schema document, shared (for a checker that keeps it), not parsed yet if
+    /// it is an embedded chart's.
+    pub(crate) fn shared_schema(&self) -> Option<&std::sync::Arc<SchemaDocument>> {
         self.schema.as_ref()
     }
 

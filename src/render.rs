@@ -245,7 +245,8 @@ impl Renderer {
             self.chart.default_values(),
             &self.chart.metadata().name,
         );
-        let notes = crate::schema::yaml11::apply_notes(values, &mut merged, self.chart.schema());
+        let schema = self.chart.shared_schema().map(|schema| &**schema);
+        let notes = crate::schema::yaml11::apply_notes(values, &mut merged, schema);
         let mut diagnostics: Vec<Diagnostic> = merge_warnings
             .into_iter()
             .map(|(path, message)| Diagnostic {
@@ -488,12 +489,13 @@ fn compile_checker(chart: &Chart) -> Result<Option<Checker>, Error> {
         let schema = std::sync::Arc::clone(schema);
         return Ok(Some(Checker::embedded(schema, compiled, chart.rules())));
     }
-    let checker = Checker::new(std::sync::Arc::clone(schema), chart.rules()).map_err(|source| {
-        ChartError::Schema {
-            file: "values.schema.json".to_string(),
-            source,
-        }
-    })?;
+    let checker =
+        Checker::compile(std::sync::Arc::clone(schema), chart.rules()).map_err(|source| {
+            ChartError::Schema {
+                file: "values.schema.json".to_string(),
+                source,
+            }
+        })?;
     Ok(Some(checker))
 }
 

@@ -43,7 +43,11 @@ fn run_with_stdin(args: &[&str], stdin: Option<&str>) -> Output {
         .expect("spawn the render example");
     if let Some(text) = stdin {
         let mut pipe = child.stdin.take().expect("piped stdin");
-        pipe.write_all(text.as_bytes()).expect("write stdin");
+        // A binary that refuses its arguments exits without reading its input: the write then
+        // fails with a broken pipe, when the binary was quicker (the test reads its output).
+        if let Err(e) = pipe.write_all(text.as_bytes()) {
+            assert_eq!(e.kind(), std::io::ErrorKind::BrokenPipe, "write stdin: {e}");
+        }
         // `pipe` is dropped here: the binary sees the end of its input.
     }
     child

@@ -10,6 +10,7 @@
 use serde_json::Value as Json;
 
 use super::compiled::CompiledSchema;
+use super::document::SchemaDocument;
 use super::formats;
 use super::suggest::{Suggester, Suggestion};
 use crate::chart::ChartRules;
@@ -69,7 +70,7 @@ impl Problem {
 
 /// A compiled schema and the chart rules to apply.
 pub struct Checker {
-    schema: std::sync::Arc<Json>,
+    schema: std::sync::Arc<SchemaDocument>,
     validator: Validator,
     /// The key paths of the schema, to explain unknown keys: built at the first problem that
     /// needs them (values without problems never pay for it).
@@ -117,16 +118,20 @@ pub struct SchemaError {
 impl Checker {
     /// Compiles `schema` (with this crate's formats); `rules` are the chart's own rules beyond
     /// the schema (see [`ChartRules`]).
-    pub fn new(
-        schema: impl Into<std::sync::Arc<Json>>,
+    pub fn new(schema: Json, rules: ChartRules) -> Result<Checker, SchemaError> {
+        Checker::compile(std::sync::Arc::new(SchemaDocument::parsed(schema)), rules)
+    }
+
+    /// [`Checker::new`] for a schema document shared with its chart.
+    pub(crate) fn compile(
+        schema: std::sync::Arc<SchemaDocument>,
         rules: ChartRules,
     ) -> Result<Checker, SchemaError> {
-        let schema = schema.into();
         let mut options = jsonschema::options().should_validate_formats(true);
         for format in formats::FORMATS {
             options = options.with_format(format.name, format.check);
         }
-        let validator = options.build(&schema).map_err(|e| SchemaError {
+        let validator = options.build(schema.json()).map_err(|e| SchemaError {
             message: e.to_string(),
             at: Some(e.instance_path().to_string()),
         })?;
@@ -138,15 +143,15 @@ impl Checker {
         })
     }
 
-    /// The checker of an embedded chart's schema: `schema` is the text of `compiled` as JSON
-    /// (for the explanations of problems), `compiled` its validator built into the crate.
+    /// The checker of an embedded chart's schema: `schema` is the document `compiled` was
+    /// built from (read to explain problems), `compiled` its validator built into the crate.
     pub fn embedded(
-        schema: impl Into<std::sync::Arc<Json>>,
+        schema: std::sync::Arc<SchemaDocument>,
         compiled: CompiledSchema,
         rules: ChartRules,
     ) -> Checker {
         Checker {
-            schema: schema.into(),
+            schema,
             validator: Validator::Compiled(compiled),
             suggester: std::sync::OnceLock::new(),
             rules,
@@ -155,7 +160,7 @@ impl Checker {
 
     fn suggester(&self) -> &Suggester {
         self.suggester
-            .get_or_init(|| Suggester::for_chart(&self.schema, self.rules))
+            .get_or_init(|| Suggester::for_chart(self.schema.json(), self.rules))
     }
 
     /// Every problem of `values` (merged, defaults included) for `release` on Kubernetes
@@ -196,7 +201,10 @@ impl Checker {
                 problem.suggest(self.suggester().other_chart_shape(&problem.path, found));
             }
         }
-        numbers_as_text(&self.schema, &instance, &mut Path::default(), &mut problems);
+        if has_integer_text(&instance) {
+            let schema = self.schema.json();
+            numbers_as_text(schema, &instance, &mut Path::default(), &mut problems);
+        }
         match self.rules {
             ChartRules::Seed => {
                 let name = fullname(&instance);
@@ -365,7 +373,7 @@ impl Checker {
 
     /// The schema of the value at `path` (optional values' `anyOf: [T, null]` resolved to T).
     fn schema_at(&self, path: &Path) -> Option<&Json> {
-        let mut node = non_null_branch(&self.schema);
+        let mut node = non_null_branch(self.schema.json());
         for segment in path.segments() {
             node = match segment {
                 Segment::Key(key) => node
@@ -606,6 +614,18 @@ fn yaml11_hint(found: &Json, expected: &str) -> Option<String> {
 /// Warnings for the numbers given as text (`--set-string concurrent=5`, `concurrent: "5"`)
 /// where the schema admits them: the chart prints them as is, so they render as the number,
 /// but the quotes were probably not meant.
+/// Does `value` hold a text [`numbers_as_text`] may warn about (every number-as-text format
+/// takes only what [`formats::is_integer_text`] takes, or the empty text it leaves alone)?
+/// Values without one need no look at the schema.
+fn has_integer_text(value: &Json) -> bool {
+    match value {
+        Json::String(text) => formats::is_integer_text(text),
+        Json::Object(map) => map.values().any(has_integer_text),
+        Json::Array(items) => items.iter().any(has_integer_text),
+        _ => false,
+    }
+}
+
 fn numbers_as_text(schema: &Json, value: &Json, at: &mut Path, out: &mut Vec<Problem>) {
     let schema = non_null_branch(schema);
     match value {

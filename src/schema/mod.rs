@@ -5,6 +5,7 @@
 
 pub mod check;
 pub mod compiled;
+pub mod document;
 pub mod formats;
 pub mod hpa;
 // the model's `newtype_schema!` serves the current chart's model too

@@ -8,17 +8,19 @@
 use serde_json::Value as Json;
 use serde_yaml::{Mapping, Value};
 
+use super::document::SchemaDocument;
 use crate::diagnostic::{Diagnostic, Origin, Severity};
 use crate::engine::format::go_string;
 use crate::values::path::{Path, Segment};
 use crate::values::{NoteKind, Values};
 
 /// The warnings for the notes of the user's files, and the values made text where the chart
-/// expects text (`schema`: the chart's values schema, if it has one).
+/// expects text (`schema`: the chart's values schema, if it has one; read only for a note on
+/// a value).
 pub(crate) fn apply_notes(
     user: &Values,
     merged: &mut Mapping,
-    schema: Option<&Json>,
+    schema: Option<&SchemaDocument>,
 ) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     for (file, note) in user.notes() {
@@ -50,7 +52,7 @@ pub(crate) fn apply_notes(
                 if user.origin(&note.path, false).as_ref() != Some(&origin) {
                     continue;
                 }
-                let Some(types) = schema.and_then(|s| types_at(s, &note.path)) else {
+                let Some(types) = schema.and_then(|s| types_at(s.json(), &note.path)) else {
                     continue;
                 };
                 if !types.contains(&"string") {
