@@ -21,6 +21,8 @@ mod builtin {
     /// the typed model (`tests/schema.rs` checks that they are the same), embedded so that a
     /// process does not generate it at start.
     pub const SCHEMA_JSON: &str = include_str!("../chart/values.schema.json");
+    /// The templates that read `Rendered` (a test checks the list against the templates).
+    pub const READ_RENDERED: &[&str] = &["deployment.yaml"];
     /// Every file of `chart/templates/`, by name (a test checks that the list is complete).
     pub const TEMPLATES: &[(&str, &str)] = &[
         (
@@ -73,6 +75,8 @@ mod shell {
     pub const CHART_YAML: &str = include_str!("../chart/shell/Chart.yaml");
     pub const VALUES_YAML: &str = include_str!("../chart/shell/values.yaml");
     pub const SCHEMA_JSON: &str = include_str!("../chart/shell/values.schema.json");
+    /// The templates that read `Rendered` (a test checks the list against the templates).
+    pub const READ_RENDERED: &[&str] = &[];
     /// Every file of `chart/shell/templates/`, by name (a test checks that the list is complete).
     pub const TEMPLATES: &[(&str, &str)] = &[
         (
@@ -97,6 +101,8 @@ mod current {
     /// The values schema, as checked in: what [`crate::schema::current::values_schema`]
     /// generates from the typed model (`tests/schema.rs` checks that they are the same).
     pub const SCHEMA_JSON: &str = include_str!("../chart/current/values.schema.json");
+    /// The templates that read `Rendered` (a test checks the list against the templates).
+    pub const READ_RENDERED: &[&str] = &["deployment.yaml"];
     /// Every file of `chart/current/templates/`, by name (a test checks that the list is
     /// complete).
     pub const TEMPLATES: &[(&str, &str)] = &[
@@ -312,6 +318,9 @@ pub struct Chart {
     schema: Option<std::sync::Arc<SchemaDocument>>,
     /// The validator compiled into the crate for `schema`: set by the embedded charts only.
     compiled_schema: Option<CompiledSchema>,
+    /// The templates that read `Rendered`, as an embedded chart declares them; `None` for other
+    /// charts, whose templates the renderer parses to find out.
+    read_rendered: Option<&'static [&'static str]>,
     rules: ChartRules,
 }
 
@@ -336,6 +345,7 @@ impl Chart {
         )
         .expect("the builtin chart is valid (checked by tests)")
         .with_embedded_schema(builtin::SCHEMA_JSON, CompiledSchema::Seed)
+        .with_read_rendered(builtin::READ_RENDERED)
         .with_rules(ChartRules::Seed)
     }
 
@@ -361,6 +371,7 @@ impl Chart {
         )
         .expect("the current chart is valid (checked by tests)")
         .with_embedded_schema(current::SCHEMA_JSON, CompiledSchema::Current)
+        .with_read_rendered(current::READ_RENDERED)
         .with_rules(ChartRules::Current)
     }
 
@@ -394,6 +405,7 @@ impl Chart {
         )
         .expect("the shell chart is valid (checked by tests)")
         .with_embedded_schema(shell::SCHEMA_JSON, CompiledSchema::Shell)
+        .with_read_rendered(shell::READ_RENDERED)
     }
 
     /// Loads a chart directory: `Chart.yaml`, `values.yaml` (optional), `values.schema.json`
@@ -508,6 +520,17 @@ impl Chart {
         self
     }
 
+    /// The same chart with the list of its templates that read `Rendered` (an embedded chart's).
+    fn with_read_rendered(mut self, templates: &'static [&'static str]) -> Chart {
+        self.read_rendered = Some(templates);
+        self
+    }
+
+    /// The templates that read `Rendered`, if the chart declares them (an embedded chart).
+    pub(crate) fn read_rendered(&self) -> Option<&'static [&'static str]> {
+        self.read_rendered
+    }
+
     /// The validator compiled into the crate for the chart's schema, if it is an embedded one.
     pub(crate) fn compiled_schema(&self) -> Option<CompiledSchema> {
         self.compiled_schema
@@ -574,6 +597,7 @@ impl Chart {
             templates,
             schema: None,
             compiled_schema: None,
+            read_rendered: None,
             rules: ChartRules::None,
         })
     }

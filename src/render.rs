@@ -462,16 +462,21 @@ fn compile_templates(
         if name.starts_with('_') {
             continue;
         }
-        // A template whose text lacks the word cannot read the variable: only the others
-        // are parsed again to find out (minijinja re-parses the source for this).
-        let reads_rendered = source.contains(RENDERED)
-            && env
-                .get_template(name)
-                .map(|t| t.undeclared_variables(false).contains(RENDERED))
-                .map_err(|e| ChartError::Template {
-                    name: name.clone(),
-                    error: TemplateError::from(e),
-                })?;
+        // An embedded chart lists the templates that read the variable (tests check the
+        // lists); in another, a template whose text lacks the word cannot read it: only the
+        // others are parsed again to find out (minijinja re-parses the source for this).
+        let reads_rendered = if let Some(listed) = chart.read_rendered() {
+            listed.contains(&name.as_str())
+        } else {
+            source.contains(RENDERED)
+                && env
+                    .get_template(name)
+                    .map(|t| t.undeclared_variables(false).contains(RENDERED))
+                    .map_err(|e| ChartError::Template {
+                        name: name.clone(),
+                        error: TemplateError::from(e),
+                    })?
+        };
         manifest_templates.push(ManifestTemplate {
             name: name.clone(),
             reads_rendered,
@@ -661,6 +666,24 @@ mod tests {
         user.add_yaml("values.yaml", values)?;
         let manifests = renderer.render(&user, &RenderOptions::default())?;
         Ok(manifests.iter().map(|m| m.content().to_string()).collect())
+    }
+
+    #[test]
+    fn the_embedded_charts_list_the_templates_that_read_rendered() {
+        for chart in [Chart::builtin(), Chart::current(), Chart::shell()] {
+            let listed = chart.read_rendered().expect("an embedded chart lists them");
+            // the same templates, as a chart directory gives them: parsed to find out
+            let templates = chart.templates().iter().cloned();
+            let parsed = Chart::from_parts("Chart.yaml", CHART_YAML, "", templates).unwrap();
+            assert_eq!(parsed.read_rendered(), None);
+            let (_, found) = compile_templates(&parsed).unwrap();
+            let found: Vec<&str> = found
+                .iter()
+                .filter(|t| t.reads_rendered)
+                .map(|t| t.name.as_str())
+                .collect();
+            assert_eq!(listed, found, "{}", chart.metadata().name);
+        }
     }
 
     fn config_map(name: &str, data: &str) -> String {
