@@ -12,9 +12,8 @@
 
 use std::path::Path;
 
-use gitlab_runner_chart::__private::schema::check::said_by_an_enum;
+use gitlab_runner_chart::__private::schema::check::{runtime_validator, without_types_enums_say};
 use gitlab_runner_chart::__private::schema::compiled::CompiledSchema;
-use gitlab_runner_chart::__private::schema::formats::FORMATS;
 use jsonschema::ValidationError;
 use jsonschema::error::ValidationErrorKind as Kind;
 use proptest::prelude::*;
@@ -38,14 +37,10 @@ const CHARTS: [(CompiledSchema, &str, &str); 3] = [
     ),
 ];
 
-/// The run-time validator of `schema`, as `Checker::new` builds it for a chart directory.
+/// The run-time validator of `schema`, as a chart directory's schema gets it.
 fn runtime(schema: &str) -> jsonschema::Validator {
     let schema: Json = serde_json::from_str(schema).expect("schema is JSON");
-    let mut options = jsonschema::options().should_validate_formats(true);
-    for format in FORMATS {
-        options = options.with_format(format.name, format.check);
-    }
-    options.build(&schema).expect("schema compiles")
+    runtime_validator(&schema).expect("schema compiles")
 }
 
 fn describe(error: &ValidationError<'_>) -> String {
@@ -70,13 +65,9 @@ fn describe(error: &ValidationError<'_>) -> String {
 }
 
 /// `errors` described and sorted, without the type errors an enum says too (the checker leaves
-/// those out: see `said_by_an_enum`).
+/// those out: see `without_types_enums_say`).
 fn described(errors: &[ValidationError<'_>]) -> Vec<String> {
-    let mut described: Vec<String> = errors
-        .iter()
-        .filter(|e| !said_by_an_enum(e, errors))
-        .map(describe)
-        .collect();
+    let mut described: Vec<String> = without_types_enums_say(errors).map(describe).collect();
     described.sort();
     described
 }

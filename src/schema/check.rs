@@ -127,14 +127,7 @@ impl Checker {
         schema: std::sync::Arc<SchemaDocument>,
         rules: ChartRules,
     ) -> Result<Checker, SchemaError> {
-        let mut options = jsonschema::options().should_validate_formats(true);
-        for format in formats::FORMATS {
-            options = options.with_format(format.name, format.check);
-        }
-        let validator = options.build(schema.json()).map_err(|e| SchemaError {
-            message: e.to_string(),
-            at: Some(e.instance_path().to_string()),
-        })?;
+        let validator = runtime_validator(schema.json())?;
         Ok(Checker {
             schema,
             validator: Validator::Runtime(Box::new(validator)),
@@ -192,7 +185,7 @@ impl Checker {
             }
         };
         let errors: Vec<_> = self.validator.iter_errors(&instance).collect();
-        for error in errors.iter().filter(|e| !said_by_an_enum(e, &errors)) {
+        for error in without_types_enums_say(&errors) {
             self.explain(error, &instance, &mut problems);
         }
         for problem in problems.iter_mut().filter(|p| !p.on_key) {
@@ -240,7 +233,7 @@ impl Checker {
                     .or(context.first());
                 match branch {
                     Some(errors) if !errors.is_empty() => {
-                        for e in errors.iter().filter(|e| !said_by_an_enum(e, errors)) {
+                        for e in without_types_enums_say(errors) {
                             self.explain(e, instance, out);
                         }
                     }
@@ -433,24 +426,41 @@ fn is_flag(options: &Json) -> bool {
 }
 
 /// "is not of type null": the failed branch of an optional value's `anyOf: [T, null]`.
-/// A type error that an `enum` of the same subschema says too (`type: string` with `enum:
-/// [a, b]` refusing `5`): "expected one of a, b" is the whole problem. The compiled validators
-/// give the enum's error alone; the run-time validator gives both.
-pub fn said_by_an_enum(
-    error: &jsonschema::ValidationError<'_>,
-    errors: &[jsonschema::ValidationError<'_>],
-) -> bool {
+/// The run-time validator of a values schema, with this crate's formats (a chart directory's
+/// schema; the embedded charts' are compiled into the crate).
+pub fn runtime_validator(schema: &Json) -> Result<jsonschema::Validator, SchemaError> {
+    let mut options = jsonschema::options().should_validate_formats(true);
+    for format in formats::FORMATS {
+        options = options.with_format(format.name, format.check);
+    }
+    options.build(schema).map_err(|e| SchemaError {
+        message: e.to_string(),
+        at: Some(e.instance_path().to_string()),
+    })
+}
+
+/// `errors` without the type errors that an `enum` of the same subschema says too (`type:
+/// string` with `enum: [a, b]` refusing `5`): "expected one of a, b" is the whole problem. The
+/// compiled validators give the enum's error alone; the run-time validator gives both. Linear in
+/// the number of errors.
+pub fn without_types_enums_say<'a, 'i>(
+    errors: &'a [jsonschema::ValidationError<'i>],
+) -> impl Iterator<Item = &'a jsonschema::ValidationError<'i>> {
     use jsonschema::error::ValidationErrorKind as Kind;
-    let parent = |e: &jsonschema::ValidationError<'_>| {
-        let path = e.schema_path().as_str();
-        path[..path.rfind('/').unwrap_or(0)].to_string()
-    };
-    matches!(error.kind(), Kind::Type { .. })
-        && errors.iter().any(|other| {
-            matches!(other.kind(), Kind::Enum { .. })
-                && other.instance_path() == error.instance_path()
-                && parent(other) == parent(error)
-        })
+    // where an error is: the value, and the subschema whose keyword refused it
+    fn at<'e>(e: &'e jsonschema::ValidationError<'_>) -> (&'e str, &'e str) {
+        let keyword = e.schema_path().as_str();
+        let subschema = &keyword[..keyword.rfind('/').unwrap_or(0)];
+        (e.instance_path().as_str(), subschema)
+    }
+    let enums: std::collections::HashSet<(&str, &str)> = errors
+        .iter()
+        .filter(|e| matches!(e.kind(), Kind::Enum { .. }))
+        .map(at)
+        .collect();
+    errors
+        .iter()
+        .filter(move |e| !(matches!(e.kind(), Kind::Type { .. }) && enums.contains(&at(e))))
 }
 
 /// The problem of a mapping's key (at `path`, the mapping's) that its schema's `propertyNames`
