@@ -128,6 +128,16 @@ fn unknown_keys_yaml(n: usize) -> String {
     )
 }
 
+/// A values file (seed values) with `n` values of the wrong type: `envVars` entries whose value
+/// is a list, not text.
+fn type_errors_yaml(n: usize) -> String {
+    let mut yaml = format!("{SEED}envVars:\n");
+    for i in 0..n {
+        yaml.push_str(&format!("- name: VAR{i}\n  value: [{i}]\n"));
+    }
+    yaml
+}
+
 /// The whole path of a values file with `n` problems: load, merge, check, and the report
 /// formatted, strict (errors) and not (warnings, then rendered). Time per key should not grow
 /// with `n`.
@@ -162,6 +172,20 @@ fn diagnostics(c: &mut Criterion) {
         });
     }
     lenient_group.finish();
+    // the schema's errors are sorted and filtered (type errors an enum says too): linear
+    let mut types_group = c.benchmark_group("diagnostics/type_errors");
+    types_group.sample_size(10);
+    for n in [100, 1_000, 10_000] {
+        let yaml = type_errors_yaml(n);
+        let (count, text) = report(&renderer, &yaml, &strict);
+        assert_eq!(count, n);
+        assert!(text.contains(&format!("envVars[{}].value: expected a string", n - 1)));
+        types_group.throughput(Throughput::Elements(n as u64));
+        types_group.bench_with_input(BenchmarkId::from_parameter(n), &yaml, |b, yaml| {
+            b.iter(|| report(&renderer, black_box(yaml), &strict))
+        });
+    }
+    types_group.finish();
 }
 
 /// Loads `yaml`, renders it, and formats the problems: how many, and the report.
