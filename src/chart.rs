@@ -316,8 +316,6 @@ pub struct Chart {
     templates: Vec<(String, String)>,
     /// Shared with the renderer's schema checker, which keeps it.
     schema: Option<std::sync::Arc<SchemaDocument>>,
-    /// The validator compiled into the crate for `schema`: set by the embedded charts only.
-    compiled_schema: Option<CompiledSchema>,
     /// The templates that read `Rendered`, as an embedded chart declares them; `None` for other
     /// charts, whose templates the renderer parses to find out.
     read_rendered: Option<&'static [&'static str]>,
@@ -507,16 +505,16 @@ impl Chart {
 
     /// The same chart with another values schema (`None`: values are not checked).
     pub(crate) fn with_schema(mut self, schema: Option<serde_json::Value>) -> Chart {
-        self.schema = schema.map(|json| std::sync::Arc::new(SchemaDocument::parsed(json)));
-        self.compiled_schema = None;
+        self.schema = schema.map(|json| std::sync::Arc::new(SchemaDocument::Parsed(json)));
         self
     }
 
     /// The same chart with an embedded schema: its `text` (parsed at its first use) and
     /// `compiled`, the validator built from that text into the crate.
     fn with_embedded_schema(mut self, text: &'static str, compiled: CompiledSchema) -> Chart {
-        self.schema = Some(std::sync::Arc::new(SchemaDocument::embedded(text)));
-        self.compiled_schema = Some(compiled);
+        self.schema = Some(std::sync::Arc::new(SchemaDocument::embedded(
+            text, compiled,
+        )));
         self
     }
 
@@ -529,11 +527,6 @@ impl Chart {
     /// The templates that read `Rendered`, if the chart declares them (an embedded chart).
     pub(crate) fn read_rendered(&self) -> Option<&'static [&'static str]> {
         self.read_rendered
-    }
-
-    /// The validator compiled into the crate for the chart's schema, if it is an embedded one.
-    pub(crate) fn compiled_schema(&self) -> Option<CompiledSchema> {
-        self.compiled_schema
     }
 
     /// The same chart with other rules beyond its schema.
@@ -596,7 +589,6 @@ impl Chart {
             values_yaml: values_yaml.to_string(),
             templates,
             schema: None,
-            compiled_schema: None,
             read_rendered: None,
             rules: ChartRules::None,
         })

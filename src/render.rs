@@ -490,12 +490,8 @@ fn compile_checker(chart: &Chart) -> Result<Option<Checker>, Error> {
     let Some(schema) = chart.shared_schema() else {
         return Ok(None);
     };
-    if let Some(compiled) = chart.compiled_schema() {
-        let schema = std::sync::Arc::clone(schema);
-        return Ok(Some(Checker::embedded(schema, compiled, chart.rules())));
-    }
     let checker =
-        Checker::compile(std::sync::Arc::clone(schema), chart.rules()).map_err(|source| {
+        Checker::for_document(std::sync::Arc::clone(schema), chart.rules()).map_err(|source| {
             ChartError::Schema {
                 file: "values.schema.json".to_string(),
                 source,

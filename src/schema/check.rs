@@ -119,36 +119,26 @@ impl Checker {
     /// Compiles `schema` (with this crate's formats); `rules` are the chart's own rules beyond
     /// the schema (see [`ChartRules`]).
     pub fn new(schema: Json, rules: ChartRules) -> Result<Checker, SchemaError> {
-        Checker::compile(std::sync::Arc::new(SchemaDocument::parsed(schema)), rules)
+        Checker::for_document(std::sync::Arc::new(SchemaDocument::Parsed(schema)), rules)
     }
 
-    /// [`Checker::new`] for a schema document shared with its chart.
-    pub(crate) fn compile(
+    /// The checker of a schema document shared with its chart: an embedded chart's schema is
+    /// validated by its validator compiled into the crate (its JSON is read only to explain
+    /// problems), any other is compiled here.
+    pub(crate) fn for_document(
         schema: std::sync::Arc<SchemaDocument>,
         rules: ChartRules,
     ) -> Result<Checker, SchemaError> {
-        let validator = runtime_validator(schema.json())?;
+        let validator = match schema.compiled() {
+            Some(compiled) => Validator::Compiled(compiled),
+            None => Validator::Runtime(Box::new(runtime_validator(schema.json())?)),
+        };
         Ok(Checker {
             schema,
-            validator: Validator::Runtime(Box::new(validator)),
+            validator,
             suggester: std::sync::OnceLock::new(),
             rules,
         })
-    }
-
-    /// The checker of an embedded chart's schema: `schema` is the document `compiled` was
-    /// built from (read to explain problems), `compiled` its validator built into the crate.
-    pub fn embedded(
-        schema: std::sync::Arc<SchemaDocument>,
-        compiled: CompiledSchema,
-        rules: ChartRules,
-    ) -> Checker {
-        Checker {
-            schema,
-            validator: Validator::Compiled(compiled),
-            suggester: std::sync::OnceLock::new(),
-            rules,
-        }
     }
 
     fn suggester(&self) -> &Suggester {
