@@ -202,7 +202,7 @@ impl Renderer {
             Release => Serde(release),
             Chart => Serde(self.chart.metadata()),
         };
-        self.env.render_str(FULLNAME, ctx).ok()
+        self.env.get_template(FULLNAME).ok()?.render(ctx).ok()
     }
 
     /// The chart being rendered.
@@ -433,18 +433,22 @@ fn compile_templates(
                 error: TemplateError::from(e),
             })?;
     }
-    if chart.templates().iter().any(|(name, _)| name == ROOT) {
+    if let Some((name, _)) = chart
+        .templates()
+        .iter()
+        .find(|(name, _)| [ROOT, FULLNAME].contains(&name.as_str()))
+    {
         let message = format!(
-            "a template file cannot be named {ROOT}: the renderer's own root template has that name"
+            "a template file cannot be named {name}: the renderer's own template has that name"
         );
         let error = TemplateError {
-            template: Some(ROOT.to_string()),
+            template: Some(name.clone()),
             line: None,
             message,
             in_value: None,
         };
         return Err(ChartError::Template {
-            name: ROOT.to_string(),
+            name: name.clone(),
             error,
         }
         .into());
@@ -453,11 +457,17 @@ fn compile_templates(
         .templates()
         .iter()
         .any(|(name, _)| name == "_helpers.tpl");
-    env.add_template_owned(ROOT, root_source(has_helpers))
-        .map_err(|e| ChartError::Template {
-            name: ROOT.to_string(),
-            error: TemplateError::from(e),
-        })?;
+    let mut own = vec![(ROOT, root_source(has_helpers))];
+    if has_helpers {
+        own.push((FULLNAME, FULLNAME_SOURCE.to_string()));
+    }
+    for (name, source) in own {
+        env.add_template_owned(name, source)
+            .map_err(|e| ChartError::Template {
+                name: name.to_string(),
+                error: TemplateError::from(e),
+            })?;
+    }
     for (name, source) in chart.templates() {
         if name.starts_with('_') {
             continue;
@@ -526,8 +536,11 @@ fn root_source(has_helpers: bool) -> String {
 /// rendering that template a second time). Templates that read it are rendered after those
 /// that do not, and do not see each other's text.
 const RENDERED: &str = "Rendered";
-/// The object name of the chart's helpers ([`Renderer::fullname`]).
-const FULLNAME: &str = "{% import \"_helpers.tpl\" as h %}{{ h.fullname }}";
+/// The template that prints the object name of the chart's helpers ([`Renderer::fullname`]),
+/// compiled with the chart when it has `_helpers.tpl` (a chart's file of that name is refused).
+const FULLNAME: &str = "<fullname>";
+/// The source of [`FULLNAME`].
+const FULLNAME_SOURCE: &str = "{% import \"_helpers.tpl\" as h %}{{ h.fullname }}";
 
 /// A failed render as the error to report: a value that is a Go template and failed
 /// becomes a diagnostic at its line and column inside the user's values file.
@@ -742,6 +755,11 @@ mod tests {
         let err = render(&[("a.yaml", &a), (ROOT, "")], "").unwrap_err();
         assert!(
             err.to_string().contains("cannot be named <render>"),
+            "{err}"
+        );
+        let err = render(&[("a.yaml", &a), (FULLNAME, "")], "").unwrap_err();
+        assert!(
+            err.to_string().contains("cannot be named <fullname>"),
             "{err}"
         );
     }
