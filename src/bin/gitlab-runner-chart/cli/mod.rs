@@ -28,16 +28,26 @@
 //! (`src/bin/gitlab-runner-chart/main.rs`) and the `render` example (`examples/render.rs`)
 //! both include it and call [`main`] with their own name.
 
+mod failure;
+mod files;
+mod set_flags;
+mod show_only;
+
 use std::ffi::OsStr;
-use std::io::{IsTerminal, Read as _, Write as _};
-use std::path::{Component, Path, PathBuf};
+use std::io::{IsTerminal, Write as _};
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::{ArgAction, CommandFactory as _, FromArgMatches as _, Parser, ValueEnum};
 use gitlab_runner_chart::{
-    Chart, Diagnostic, Diagnostics, Error, ErrorKind, KubeVersion, Manifest, Release,
-    RenderOptions, Renderer, ReportStyle, Values,
+    Chart, Diagnostic, Diagnostics, KubeVersion, Release, RenderOptions, Renderer, ReportStyle,
+    Values,
 };
+
+use failure::{Failure, render_message};
+use files::{read_values_file, write_output_dir};
+use set_flags::{add_set_file, add_set_json, set_file_assignments};
+use show_only::show_only;
 
 /// The text after the flags in `--help`, with the program's `name` in the examples.
 fn after_help(name: &str) -> String {
@@ -193,72 +203,6 @@ impl BuiltinChart {
             BuiltinChart::Shell => Chart::shell(),
         }
     }
-}
-
-/// How a run fails.
-enum Failure {
-    /// A message, printed as `Error: message`.
-    Message(String),
-    /// Problems in the values, printed with their summary line
-    /// (`error: 2 problems in the values`).
-    Invalid(Diagnostics),
-    /// Inputs that could not be read (a file of broken YAML, a bad `--set` expression, ...),
-    /// each drawn as a diagnostic, and `error: N inputs could not be read` when there are
-    /// several.
-    Unreadable(Vec<Diagnostic>),
-}
-
-impl<E: std::fmt::Display> From<E> for Failure {
-    fn from(e: E) -> Failure {
-        Failure::Message(e.to_string())
-    }
-}
-
-impl Failure {
-    /// A values error: drawn with the line or the expression it points at, when it has one.
-    fn values(e: Error) -> Failure {
-        let located = e.diagnostics().iter().any(|d| d.origin.is_some());
-        match e.kind() {
-            ErrorKind::Invalid => Failure::Invalid(Diagnostics::new(e.diagnostics().to_vec())),
-            ErrorKind::Syntax => Failure::Unreadable(e.diagnostics().to_vec()),
-            ErrorKind::Values if located => Failure::Unreadable(e.diagnostics().to_vec()),
-            _ => e.into(),
-        }
-    }
-
-    /// The report printed on stderr, in `style`.
-    fn report(&self, style: ReportStyle) -> String {
-        match self {
-            Failure::Message(message) => render_message(message, style),
-            Failure::Invalid(diagnostics) => diagnostics.render(style),
-            Failure::Unreadable(diagnostics) => {
-                let mut report: Vec<String> = diagnostics.iter().map(|d| d.render(style)).collect();
-                if diagnostics.len() > 1 {
-                    report.push(
-                        Diagnostic::error(
-                            "",
-                            format!("{} inputs could not be read", diagnostics.len()),
-                        )
-                        .render(style),
-                    );
-                }
-                report.join("\n\n")
-            }
-        }
-    }
-}
-
-/// `Error: message`, drawn like the diagnostics (a line break of the message indents the next
-/// line under the first).
-fn render_message(message: &str, style: ReportStyle) -> String {
-    use annotate_snippets::{Group, Level, Renderer};
-    let renderer = match style {
-        ReportStyle::Colored => Renderer::styled(),
-        _ => Renderer::plain(),
-    };
-    renderer.render(&[Group::with_title(
-        Level::ERROR.with_name("Error").primary_title(message),
-    )])
 }
 
 /// Runs the command line as the program `name` (in `--help`, `-V` and usage messages).
@@ -449,12 +393,12 @@ fn user_values(args: &Args) -> Result<Values, Failure> {
                     problems.push(Failure::values(e));
                 }
             }
-            Err(message) => problems.push(Failure::Message(message)),
+            Err(e) => problems.push(e.into()),
         }
     }
     for expr in &args.set_json {
-        if let Err(message) = add_set_json(&mut values, expr) {
-            problems.push(Failure::Message(message));
+        if let Err(e) = add_set_json(&mut values, expr) {
+            problems.push(e.into());
         }
     }
     for expr in &args.set {
@@ -489,313 +433,6 @@ fn user_values(args: &Args) -> Result<Values, Failure> {
     Ok(values)
 }
 
-/// Splits `text` at each `separator` not escaped by `\` (the escapes are kept).
-fn split_unescaped(text: &str, separator: char) -> Vec<&str> {
-    let mut parts = Vec::new();
-    let mut start = 0;
-    let mut escaped = false;
-    for (i, c) in text.char_indices() {
-        match c {
-            _ if escaped => escaped = false,
-            '\\' => escaped = true,
-            c if c == separator => {
-                parts.push(&text[start..i]);
-                start = i + c.len_utf8();
-            }
-            _ => {}
-        }
-    }
-    parts.push(&text[start..]);
-    parts
-}
-
-/// `--set-json K=JSON[,K=JSON]...`: each JSON value replaces what the files set at `K`, as in
-/// Helm. Keys are names joined by `.` (`\.` for a dot in a name); list indexes are refused.
-/// Messages name the key, never the value (it may be a secret).
-fn add_set_json(values: &mut Values, expr: &str) -> Result<(), String> {
-    let mut rest = expr;
-    while !rest.is_empty() {
-        let Some(eq) = split_unescaped(rest, '=').first().map(|k| k.len()) else {
-            break;
-        };
-        if eq == rest.len() {
-            return Err(format!(
-                "--set-json {rest:?}: expected KEY=JSON (Helm 3.16 takes no bare JSON object)"
-            ));
-        }
-        let key = &rest[..eq];
-        let names = json_key_names(key)?;
-        let mut stream =
-            serde_json::Deserializer::from_str(&rest[eq + 1..]).into_iter::<serde_json::Value>();
-        let value = match stream.next() {
-            Some(Ok(value)) => value,
-            Some(Err(e)) => return Err(format!("--set-json {key}=...: invalid JSON: {e}")),
-            None => return Err(format!("--set-json {key}=: no JSON value")),
-        };
-        let after = rest[eq + 1 + stream.byte_offset()..].trim_start();
-        rest = match after.strip_prefix(',') {
-            Some(next) => next,
-            None if after.is_empty() => after,
-            None => {
-                return Err(format!(
-                    "--set-json {key}=...: unexpected text after the JSON value (expected `,` or the end)"
-                ));
-            }
-        };
-        let value: serde_yaml::Value =
-            serde_yaml::to_value(&value).map_err(|e| format!("--set-json {key}=...: {e}"))?;
-        // A map merges into what the files set: a null first makes it replace it, as in Helm.
-        if value.is_mapping() {
-            values.add_mapping(nest(&names, serde_yaml::Value::Null));
-        }
-        values.add_mapping(nest(&names, value));
-    }
-    Ok(())
-}
-
-/// The names of a `--set-json` key (`a.b\.c` is `a`, `b.c`).
-fn json_key_names(key: &str) -> Result<Vec<String>, String> {
-    let names: Vec<String> = split_unescaped(key, '.')
-        .into_iter()
-        .map(|name| {
-            let mut unescaped = String::new();
-            let mut chars = name.chars();
-            while let Some(c) = chars.next() {
-                unescaped.push(if c == '\\' {
-                    chars.next().unwrap_or(c)
-                } else {
-                    c
-                });
-            }
-            unescaped
-        })
-        .collect();
-    if names.iter().any(String::is_empty) {
-        return Err(format!("--set-json {key}=...: empty name in the key"));
-    }
-    if split_unescaped(key, '[').len() > 1 {
-        return Err(format!(
-            "--set-json {key}=...: list indexes are not supported in --set-json keys: set the whole list, e.g. key=[...]"
-        ));
-    }
-    Ok(names)
-}
-
-/// `{a: {b: value}}` for the names `a`, `b`.
-fn nest(names: &[String], value: serde_yaml::Value) -> serde_yaml::Mapping {
-    let mut value = value;
-    for name in names.iter().skip(1).rev() {
-        let mut inner = serde_yaml::Mapping::new();
-        inner.insert(name.clone().into(), value);
-        value = inner.into();
-    }
-    let mut top = serde_yaml::Mapping::new();
-    if let Some(first) = names.first() {
-        top.insert(first.clone().into(), value);
-    }
-    top
-}
-
-/// The `(key, path)` pairs of a `--set-file K=PATH[,K=PATH]...` expression (`\\,` in a path
-/// is a comma; the key keeps its escapes, read as in `--set`).
-fn set_file_assignments(expr: &str) -> Result<Vec<(&str, String)>, Failure> {
-    let mut pairs = Vec::new();
-    for assignment in split_unescaped(expr, ',') {
-        if assignment.is_empty() {
-            continue;
-        }
-        let Some(eq) = split_unescaped(assignment, '=').first().map(|k| k.len()) else {
-            continue;
-        };
-        if eq == assignment.len() {
-            return Err(Failure::Message(format!(
-                "--set-file {assignment}: expected KEY=PATH"
-            )));
-        }
-        let key = &assignment[..eq];
-        // The key is checked alone, so that its errors do not show the file's text.
-        Values::new().set_string(&format!("{key}=x")).map_err(|e| {
-            let e = e.to_string();
-            let e = e.strip_prefix("--set-string: ").unwrap_or(&e);
-            Failure::Message(format!("--set-file {assignment}: {e}"))
-        })?;
-        pairs.push((key, unescape(&assignment[eq + 1..])));
-    }
-    Ok(pairs)
-}
-
-/// Sets each key to the text of its file, as a `--set-string` applied after every other one
-/// (Helm's order). Errors name the file.
-fn add_set_file(values: &mut Values, pairs: &[(&str, String)]) -> Result<(), Failure> {
-    for (key, path) in pairs {
-        let (_, text) = read_text_file(path, "--set-file").map_err(Failure::Message)?;
-        let limit = Values::MAX_FILE_BYTES;
-        if text.len() > limit {
-            return Err(Failure::Message(format!(
-                "--set-file {key}={path}: the file is larger than {limit} bytes"
-            )));
-        }
-        values.set_string(&format!("{key}={}", escape_set_value(&text)))?;
-    }
-    Ok(())
-}
-
-/// `text` with each `\\x` read as `x`.
-fn unescape(text: &str) -> String {
-    let mut unescaped = String::with_capacity(text.len());
-    let mut chars = text.chars();
-    while let Some(c) = chars.next() {
-        unescaped.push(match c {
-            '\\' => chars.next().unwrap_or(c),
-            _ => c,
-        });
-    }
-    unescaped
-}
-
-/// `text` as a `--set-string` value that reads back as `text`.
-fn escape_set_value(text: &str) -> String {
-    let mut escaped = String::with_capacity(text.len());
-    for c in text.chars() {
-        if matches!(c, '\\' | ',' | '{' | '}' | '[' | ']' | '=' | '.') {
-            escaped.push('\\');
-        }
-        escaped.push(c);
-    }
-    escaped
-}
-
-/// The manifests `--show-only` selects, in the order of the flags (all when none is given).
-/// A pattern matches a template's path in the chart (`templates/configmap.yaml`, not
-/// `gitlab-runner/templates/configmap.yaml`); one that matches nothing is an error: both as
-/// in Helm 3.16.
-fn show_only<'m>(
-    manifests: Vec<&'m Manifest>,
-    patterns: &[String],
-    chart_name: &str,
-) -> Result<Vec<&'m Manifest>, Failure> {
-    if patterns.is_empty() {
-        return Ok(manifests);
-    }
-    let mut shown = Vec::new();
-    for pattern in patterns {
-        let before = shown.len();
-        for manifest in &manifests {
-            let source = manifest.source();
-            let in_chart = source.split_once('/').map_or(source, |(_, rest)| rest);
-            if glob_match(pattern, in_chart) {
-                shown.push(*manifest);
-            }
-        }
-        if shown.len() == before {
-            return Err(Failure::Message(format!(
-                "could not find template {pattern} in chart {chart_name} (--show-only; a template that renders nothing with these values counts as missing, as in Helm)"
-            )));
-        }
-    }
-    Ok(shown)
-}
-
-/// Go's `filepath.Match` for `*` (any run of characters but `/`) and `?` (one character but
-/// `/`); any other character matches itself.
-fn glob_match(pattern: &str, text: &str) -> bool {
-    let pattern: Vec<char> = pattern.chars().collect();
-    let text: Vec<char> = text.chars().collect();
-    fn go(p: &[char], t: &[char]) -> bool {
-        match p.first() {
-            None => t.is_empty(),
-            Some('*') => (0..=t.len())
-                .take_while(|&i| i == 0 || t[i - 1] != '/')
-                .any(|i| go(&p[1..], &t[i..])),
-            Some('?') => t.first().is_some_and(|c| *c != '/') && go(&p[1..], &t[1..]),
-            Some(c) => t.first() == Some(c) && go(&p[1..], &t[1..]),
-        }
-    }
-    go(&pattern, &text)
-}
-
-/// `--output-dir`: each manifest goes to `DIR/<chart>/templates/<file>`, the objects of one
-/// template in one file (each `---`-separated, as Helm writes them); a file from an earlier
-/// run is replaced. Returns the `wrote PATH` lines Helm prints.
-fn write_output_dir(dir: &Path, manifests: &[&Manifest]) -> Result<String, Failure> {
-    let mut written: Vec<PathBuf> = Vec::new();
-    let mut report = String::new();
-    for manifest in manifests {
-        let relative = Path::new(manifest.source());
-        if !relative
-            .components()
-            .all(|c| matches!(c, Component::Normal(_)))
-        {
-            return Err(Failure::Message(format!(
-                "--output-dir: refusing to write {:?} outside {}",
-                manifest.source(),
-                dir.display()
-            )));
-        }
-        let path = dir.join(relative);
-        let fail =
-            |e: std::io::Error| Failure::Message(format!("cannot write {}: {e}", path.display()));
-        if let Some(parent) = path.parent() {
-            std::fs::create_dir_all(parent).map_err(fail)?;
-        }
-        let mut file = if written.contains(&path) {
-            std::fs::OpenOptions::new().append(true).open(&path)
-        } else {
-            written.push(path.clone());
-            std::fs::File::create(&path)
-        }
-        .map_err(fail)?;
-        file.write_all(manifest.to_string().as_bytes())
-            .map_err(fail)?;
-        report.push_str(&format!("wrote {}\n", path.display()));
-    }
-    Ok(report)
-}
-
-/// The name used in messages and the text of a `-f` argument.
-fn read_values_file(file: &str) -> Result<(String, String), String> {
-    read_text_file(file, "values file")
-}
-
-/// The name used in messages and the text of `file` (`-` is standard input); `what` names
-/// the file in messages (`values file`, `--set-file`).
-fn read_text_file(file: &str, what: &str) -> Result<(String, String), String> {
-    // Read at most one byte more than the library accepts: a huge file (or an endless pipe)
-    // is refused without being read whole.
-    let limit = Values::MAX_FILE_BYTES as u64 + 1;
-    let mut bytes = Vec::new();
-    let (name, read) = if file == "-" {
-        (
-            "<stdin>".to_string(),
-            std::io::stdin().lock().take(limit).read_to_end(&mut bytes),
-        )
-    } else {
-        let opened =
-            std::fs::File::open(file).map_err(|e| format!("cannot read {what} {file}: {e}"))?;
-        (file.to_string(), opened.take(limit).read_to_end(&mut bytes))
-    };
-    read.map_err(|e| match file {
-        "-" => format!("cannot read values from standard input: {e}"),
-        _ => format!("cannot read {what} {file}: {e}"),
-    })?;
-    let file = name.as_str();
-    let text = String::from_utf8(bytes).map_err(|e| {
-        let valid = &e.as_bytes()[..e.utf8_error().valid_up_to()];
-        let line = valid.iter().filter(|b| **b == b'\n').count() + 1;
-        let line_start = valid.iter().rposition(|b| *b == b'\n').map_or(0, |i| i + 1);
-        let column = String::from_utf8_lossy(&valid[line_start..])
-            .chars()
-            .count()
-            + 1;
-        let must = match what {
-            "values file" => "YAML files must be UTF-8 text",
-            _ => "the file must be UTF-8 text",
-        };
-        format!("{file}:{line}:{column}: the file is not valid UTF-8 ({must})")
-    })?;
-    Ok((file.to_string(), text))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -808,27 +445,5 @@ mod tests {
         assert_eq!(style_for(true, Some(OsStr::new("1"))), ReportStyle::Plain);
         assert_eq!(style_for(false, None), ReportStyle::Plain);
         assert_eq!(style_for(false, Some(OsStr::new("1"))), ReportStyle::Plain);
-    }
-
-    #[test]
-    fn messages_and_unreadable_inputs_are_drawn_like_diagnostics() {
-        assert_eq!(
-            Failure::Message("bad".into()).report(ReportStyle::Plain),
-            "Error: bad"
-        );
-        let colored = Failure::Message("bad".into()).report(ReportStyle::Colored);
-        assert!(
-            colored.contains("\x1b[") && colored.contains("Error"),
-            "{colored:?}"
-        );
-        let one = || Diagnostic::error("", "x");
-        assert_eq!(
-            Failure::Unreadable(vec![one()]).report(ReportStyle::Plain),
-            "error: x"
-        );
-        assert_eq!(
-            Failure::Unreadable(vec![one(), one()]).report(ReportStyle::Plain),
-            "error: x\n\nerror: x\n\nerror: 2 inputs could not be read"
-        );
     }
 }
