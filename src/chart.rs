@@ -17,6 +17,9 @@ use crate::values::{self, ValuesError};
 mod builtin {
     pub const CHART_YAML: &str = include_str!("../chart/Chart.yaml");
     pub const VALUES_YAML: &str = include_str!("../values/values.yaml");
+    /// `VALUES_YAML` as the loader reads it, as JSON (a test checks that they are the same):
+    /// a process reads this instead of 15 KB of commented YAML.
+    pub const DEFAULTS_JSON: &str = include_str!("../chart/values.defaults.json");
     /// The values schema, as checked in: what [`crate::schema::values_schema`] generates from
     /// the typed model (`tests/schema.rs` checks that they are the same), embedded so that a
     /// process does not generate it at start.
@@ -74,6 +77,8 @@ mod builtin {
 mod shell {
     pub const CHART_YAML: &str = include_str!("../chart/shell/Chart.yaml");
     pub const VALUES_YAML: &str = include_str!("../chart/shell/values.yaml");
+    /// `VALUES_YAML` as the loader reads it, as JSON (a test checks that they are the same).
+    pub const DEFAULTS_JSON: &str = include_str!("../chart/shell/values.defaults.json");
     pub const SCHEMA_JSON: &str = include_str!("../chart/shell/values.schema.json");
     /// The templates that read `Rendered` (a test checks the list against the templates).
     pub const READ_RENDERED: &[&str] = &[];
@@ -98,6 +103,8 @@ mod shell {
 mod current {
     pub const CHART_YAML: &str = include_str!("../chart/current/Chart.yaml");
     pub const VALUES_YAML: &str = include_str!("../chart/current/values.yaml");
+    /// `VALUES_YAML` as the loader reads it, as JSON (a test checks that they are the same).
+    pub const DEFAULTS_JSON: &str = include_str!("../chart/current/values.defaults.json");
     /// The values schema, as checked in: what [`crate::schema::current::values_schema`]
     /// generates from the typed model (`tests/schema.rs` checks that they are the same).
     pub const SCHEMA_JSON: &str = include_str!("../chart/current/values.schema.json");
@@ -331,17 +338,13 @@ impl Chart {
     /// assert!(chart.template_names().any(|t| t == "deployment.yaml"));
     /// ```
     pub fn builtin() -> Chart {
-        let templates = builtin::TEMPLATES
-            .iter()
-            .map(|(name, source)| (name.to_string(), source.to_string()));
-        // The embedded files are checked by the test suite; failing here is a build defect.
-        Chart::from_parts(
+        Chart::embedded(
             "chart/Chart.yaml",
             builtin::CHART_YAML,
             builtin::VALUES_YAML,
-            templates,
+            builtin::DEFAULTS_JSON,
+            builtin::TEMPLATES,
         )
-        .expect("the builtin chart is valid (checked by tests)")
         .with_embedded_schema(builtin::SCHEMA_JSON, CompiledSchema::Seed)
         .with_read_rendered(builtin::READ_RENDERED)
         .with_rules(ChartRules::Seed)
@@ -357,17 +360,13 @@ impl Chart {
     /// assert_eq!(chart.metadata().version, "0.86.0");
     /// ```
     pub fn current() -> Chart {
-        let templates = current::TEMPLATES
-            .iter()
-            .map(|(name, source)| (name.to_string(), source.to_string()));
-        // The embedded files are checked by the test suite; failing here is a build defect.
-        Chart::from_parts(
+        Chart::embedded(
             "chart/current/Chart.yaml",
             current::CHART_YAML,
             current::VALUES_YAML,
-            templates,
+            current::DEFAULTS_JSON,
+            current::TEMPLATES,
         )
-        .expect("the current chart is valid (checked by tests)")
         .with_embedded_schema(current::SCHEMA_JSON, CompiledSchema::Current)
         .with_read_rendered(current::READ_RENDERED)
         .with_rules(ChartRules::Current)
@@ -391,17 +390,13 @@ impl Chart {
     /// # Ok::<(), gitlab_runner_chart::Error>(())
     /// ```
     pub fn shell() -> Chart {
-        let templates = shell::TEMPLATES
-            .iter()
-            .map(|(name, source)| (name.to_string(), source.to_string()));
-        // The embedded files are checked by the test suite; failing here is a build defect.
-        Chart::from_parts(
+        Chart::embedded(
             "chart/shell/Chart.yaml",
             shell::CHART_YAML,
             shell::VALUES_YAML,
-            templates,
+            shell::DEFAULTS_JSON,
+            shell::TEMPLATES,
         )
-        .expect("the shell chart is valid (checked by tests)")
         .with_embedded_schema(shell::SCHEMA_JSON, CompiledSchema::Shell)
         .with_read_rendered(shell::READ_RENDERED)
     }
@@ -567,23 +562,47 @@ impl Chart {
         values_yaml: &str,
         templates: impl IntoIterator<Item = (String, String)>,
     ) -> Result<Chart, crate::Error> {
-        let metadata: ChartMetadata =
-            serde_yaml::from_str(chart_yaml).map_err(|e| ChartError::Metadata {
-                file: chart_file.to_string(),
-                message: e.to_string(),
-            })?;
-        if metadata.name.is_empty() || metadata.version.is_empty() {
-            return Err(ChartError::Metadata {
-                file: chart_file.to_string(),
-                message: "`name` and `version` must not be empty".to_string(),
-            }
-            .into());
-        }
+        let metadata = read_metadata(chart_file, chart_yaml)?;
         let default_values = values::load::parse_values("chart values.yaml", values_yaml)
             .map_err(ChartError::DefaultValues)?;
-        let mut templates: Vec<(String, String)> = templates.into_iter().collect();
+        Ok(Chart::assemble(
+            metadata,
+            default_values,
+            values_yaml,
+            templates.into_iter().collect(),
+        ))
+    }
+
+    /// An embedded chart from its files: `defaults_json` is `values_yaml` as the loader reads
+    /// it (the test suite checks both, and that the files are a valid chart: failing here is a
+    /// build defect).
+    fn embedded(
+        chart_file: &str,
+        chart_yaml: &str,
+        values_yaml: &str,
+        defaults_json: &str,
+        templates: &[(&str, &str)],
+    ) -> Chart {
+        let metadata = read_metadata(chart_file, chart_yaml)
+            .expect("an embedded Chart.yaml is valid (checked by tests)");
+        let default_values = serde_json::from_str(defaults_json)
+            .expect("an embedded values.defaults.json is valid (checked by tests)");
+        let templates = templates
+            .iter()
+            .map(|(name, source)| (name.to_string(), source.to_string()))
+            .collect();
+        Chart::assemble(metadata, default_values, values_yaml, templates)
+    }
+
+    /// A chart of these parts, with no schema and no rules yet.
+    fn assemble(
+        metadata: ChartMetadata,
+        default_values: serde_yaml::Mapping,
+        values_yaml: &str,
+        mut templates: Vec<(String, String)>,
+    ) -> Chart {
         templates.sort();
-        Ok(Chart {
+        Chart {
             metadata,
             default_values,
             values_yaml: values_yaml.to_string(),
@@ -591,7 +610,7 @@ impl Chart {
             schema: None,
             read_rendered: None,
             rules: ChartRules::None,
-        })
+        }
     }
 
     /// The `Chart.yaml` metadata.
@@ -646,6 +665,23 @@ impl Chart {
     }
 }
 
+/// The metadata of `Chart.yaml` (`chart_file` names it in errors): `name` and `version` must
+/// be given.
+fn read_metadata(chart_file: &str, chart_yaml: &str) -> Result<ChartMetadata, ChartError> {
+    let metadata: ChartMetadata =
+        serde_yaml::from_str(chart_yaml).map_err(|e| ChartError::Metadata {
+            file: chart_file.to_string(),
+            message: e.to_string(),
+        })?;
+    if metadata.name.is_empty() || metadata.version.is_empty() {
+        return Err(ChartError::Metadata {
+            file: chart_file.to_string(),
+            message: "`name` and `version` must not be empty".to_string(),
+        });
+    }
+    Ok(metadata)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -661,6 +697,56 @@ mod tests {
         let chart = Chart::builtin();
         let builtin: Vec<&str> = chart.template_names().collect();
         assert_eq!(builtin, on_disk);
+    }
+
+    /// `UPDATE_GOLDEN=1 cargo test --lib values_defaults_json` rewrites the files after a change
+    /// of a chart's `values.yaml` (or of the loader).
+    #[test]
+    fn each_values_defaults_json_is_its_values_yaml_read() {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+        for (yaml, json, compiled_in) in [
+            (
+                "values/values.yaml",
+                "chart/values.defaults.json",
+                builtin::DEFAULTS_JSON,
+            ),
+            (
+                "chart/current/values.yaml",
+                "chart/current/values.defaults.json",
+                current::DEFAULTS_JSON,
+            ),
+            (
+                "chart/shell/values.yaml",
+                "chart/shell/values.defaults.json",
+                shell::DEFAULTS_JSON,
+            ),
+        ] {
+            let text = std::fs::read_to_string(root.join(yaml)).unwrap();
+            let read = values::load::parse_values("chart values.yaml", &text).unwrap();
+            let generated = serde_json::to_string_pretty(&read).unwrap() + "\n";
+            if std::env::var_os("UPDATE_GOLDEN").is_some() {
+                // the files are compiled in: the next build and run checks them
+                std::fs::write(root.join(json), &generated).unwrap();
+                continue;
+            }
+            let on_disk = std::fs::read_to_string(root.join(json)).unwrap_or_default();
+            let stale =
+                "is out of date: run `UPDATE_GOLDEN=1 cargo test --lib values_defaults_json`";
+            assert!(on_disk == generated, "{json} {stale} and commit it");
+            assert!(compiled_in == generated, "{json} {stale} and build again");
+            // read back, the JSON gives the same values: same keys in the same order, same
+            // number types (JSON prints an integer and a float differently)
+            let back: serde_yaml::Mapping = serde_json::from_str(compiled_in).unwrap();
+            assert_eq!(back, read, "{json}");
+            assert_eq!(
+                serde_json::to_string_pretty(&back).unwrap() + "\n",
+                generated
+            );
+            assert_eq!(
+                serde_yaml::to_string(&back).unwrap(),
+                serde_yaml::to_string(&read).unwrap()
+            );
+        }
     }
 
     #[test]
