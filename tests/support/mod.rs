@@ -272,16 +272,18 @@ pub fn render_example() -> PathBuf {
     path
 }
 
-/// The newest modification time of the files the example is built from, and which file it is.
+/// The newest modification time of the files the example is built from, and which file it is:
+/// the code (`src/`, `examples/`) and the chart files it embeds (`chart/`, whose `values.yaml`
+/// links to `values/values.yaml`). Not `Cargo.toml`: a comment-only edit rebuilds nothing, and
+/// the guard would then fail until a source changed.
 fn newest_source(root: &Path) -> (std::time::SystemTime, PathBuf) {
     let modified = |p: &Path| {
         std::fs::metadata(p)
             .and_then(|m| m.modified())
             .unwrap_or(std::time::UNIX_EPOCH)
     };
-    let manifest = root.join("Cargo.toml");
-    let mut newest = (modified(&manifest), manifest);
-    let mut dirs = vec![root.join("src"), root.join("examples")];
+    let mut newest = (std::time::UNIX_EPOCH, root.to_path_buf());
+    let mut dirs = vec![root.join("src"), root.join("examples"), root.join("chart")];
     while let Some(dir) = dirs.pop() {
         let Ok(entries) = std::fs::read_dir(&dir) else {
             continue;
