@@ -20,8 +20,18 @@ pub fn b64enc(value: &Value) -> String {
 
 /// `sha256sum`: lowercase hex sha256 of the value's text.
 pub fn sha256sum(value: &Value) -> String {
-    let digest = sha2::Sha256::digest(go_string(value).as_bytes());
-    digest.iter().map(|b| format!("{b:02x}")).collect()
+    let digest = match value.as_str() {
+        // a string's text is itself: hashed where it is (a ConfigMap's text is not copied)
+        Some(text) if value.kind() == ValueKind::String => sha2::Sha256::digest(text),
+        _ => sha2::Sha256::digest(go_string(value)),
+    };
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    let mut hex = String::with_capacity(2 * digest.len());
+    for byte in digest {
+        hex.push(char::from(HEX[usize::from(byte >> 4)]));
+        hex.push(char::from(HEX[usize::from(byte & 0xf)]));
+    }
+    hex
 }
 
 /// Characters that must never appear raw in a block scalar: controls (tab included), DEL, C1
@@ -157,6 +167,15 @@ mod tests {
         assert_eq!(
             sha256sum(&Value::from("")),
             "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"
+        );
+        assert_eq!(
+            sha256sum(&Value::from("abc")),
+            "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
+        );
+        // a value that is not a string is hashed as Go prints it
+        assert_eq!(
+            sha256sum(&Value::from(12)),
+            "6b51d431df5d7f141cbececcf79edf3dd861c3b4069f0b11661a3eefacbba918"
         );
     }
 
