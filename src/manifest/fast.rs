@@ -476,18 +476,65 @@ fn plain(value: &str) -> Option<Scalar<'_>> {
             b'/' | b'.' | b'_' | b'$' | b'(' | b')' | b'=' | b'+' | b'~'
         )
         || (first == b'-' && bytes.get(1).is_some_and(|b| !matches!(b, b' ' | b'\t')));
-    if !starts_ok
-        || value.contains(": ")
-        || value.contains(" #")
-        || value.ends_with(':')
-        || value.contains('\t')
-    {
+    if !starts_ok || value.ends_with(':') {
         return None;
     }
+    // one pass for what would end the scalar early (`: `, ` #`) or that the scanner leaves to
+    // the parser (a tab), and whether it has a space
+    let mut space = false;
+    for (i, &b) in bytes.iter().enumerate() {
+        match b {
+            b'\t' => return None,
+            b' ' if (i > 0 && bytes[i - 1] == b':') || bytes.get(i + 1) == Some(&b'#') => {
+                return None;
+            }
+            b' ' => space = true,
+            _ => {}
+        }
+    }
     // a string for certain: starts with a letter, and not a word YAML reads otherwise
-    if first.is_ascii_alphabetic() && !is_special_word(value) && !value.contains(' ') {
+    if first.is_ascii_alphabetic() && !is_special_word(value) && !space {
         Some(Scalar::Str(value))
     } else {
         Some(Scalar::Other)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// [`plain`]'s checks written the plain way, one search each.
+    fn plain_the_plain_way(value: &str) -> Option<Option<&str>> {
+        let bytes = value.as_bytes();
+        let first = bytes[0];
+        let starts_ok = first.is_ascii_alphanumeric()
+            || matches!(
+                first,
+                b'/' | b'.' | b'_' | b'$' | b'(' | b')' | b'=' | b'+' | b'~'
+            )
+            || (first == b'-' && bytes.get(1).is_some_and(|b| !matches!(b, b' ' | b'\t')));
+        if !starts_ok
+            || value.contains(": ")
+            || value.contains(" #")
+            || value.ends_with(':')
+            || value.contains('\t')
+        {
+            return None;
+        }
+        let certain =
+            first.is_ascii_alphabetic() && !is_special_word(value) && !value.contains(' ');
+        Some(certain.then_some(value))
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn plain_decides_as_the_plain_way(value in "[a-c1:# \t.-]{1,12}") {
+            let fast = plain(&value).map(|s| match s {
+                Scalar::Str(text) => Some(text),
+                Scalar::Other => None,
+            });
+            proptest::prop_assert_eq!(fast, plain_the_plain_way(&value));
+        }
     }
 }
