@@ -106,23 +106,36 @@ pub fn trim_right(value: &Value, cutset: &str) -> String {
 
 /// `indent(n)`: sprig's indent: `n` spaces before every line, the first one included.
 pub fn indent(value: &Value, width: usize) -> String {
-    let pad = " ".repeat(width);
-    let s = go_string(value);
-    let mut out = String::with_capacity(s.len() + pad.len() * 8);
-    out.push_str(&pad);
-    for (i, line) in crate::lines::split_lines(&s).enumerate() {
-        if i > 0 {
-            out.push('\n');
-            out.push_str(&pad);
-        }
-        out.push_str(line);
-    }
-    out
+    indented(value, width, "")
 }
 
 /// `nindent(n)`: a newline, then `indent(n)`.
 pub fn nindent(value: &Value, width: usize) -> String {
-    format!("\n{}", indent(value, width))
+    indented(value, width, "\n")
+}
+
+/// `before`, then the value's text with `width` spaces before every line. A string is read
+/// where it is, and the output is allocated once.
+fn indented(value: &Value, width: usize, before: &str) -> String {
+    let owned;
+    let text = match value.as_str() {
+        Some(text) if value.kind() == ValueKind::String => text,
+        _ => {
+            owned = go_string(value);
+            &owned
+        }
+    };
+    let lines = 1 + memchr::memchr_iter(b'\n', text.as_bytes()).count();
+    let mut out = String::with_capacity(before.len() + text.len() + width * lines);
+    out.push_str(before);
+    for (i, line) in crate::lines::split_lines(text).enumerate() {
+        if i > 0 {
+            out.push('\n');
+        }
+        out.extend(std::iter::repeat_n(' ', width));
+        out.push_str(line);
+    }
+    out
 }
 
 /// `cond | ternary(a, b)`: `a` if the condition is true (not empty), else `b`.
