@@ -105,11 +105,13 @@ pub enum NoteKind {
 pub fn load(source_name: &str, text: &str) -> Result<Loaded, ValuesError> {
     check_limits(source_name, text)?;
     let shared: Arc<str> = Arc::from(text);
+    // found once, for the locator (the line count) and the span index
+    let line_starts = super::spans::line_starts(text);
     let parsed = relax_tabs(text);
     let mut builder = Builder {
         source_name,
         text,
-        locator: Locator::new(text),
+        locator: Locator::new(text, line_starts.len()),
         stack: Vec::new(),
         anchors: HashMap::new(),
         copied: 0,
@@ -160,7 +162,7 @@ pub fn load(source_name: &str, text: &str) -> Result<Loaded, ValuesError> {
     let (values, root) = builder.root.take().unwrap_or_default();
     Ok(Loaded {
         values,
-        spans: SpanIndex::new(shared, root),
+        spans: SpanIndex::with_line_starts(shared, line_starts, root),
         notes: builder.notes,
     })
 }

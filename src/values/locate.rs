@@ -46,8 +46,8 @@ pub(crate) struct Locator<'t> {
 }
 
 impl<'t> Locator<'t> {
-    pub(crate) fn new(text: &'t str) -> Locator<'t> {
-        let line_count = 1 + crate::lines::line_starts_after_breaks(text).count();
+    /// A locator for `text`, which has `line_count` lines.
+    pub(crate) fn new(text: &'t str, line_count: usize) -> Locator<'t> {
         let last_line = text.rsplit(['\n', '\r']).next().unwrap_or_default();
         Locator {
             text,

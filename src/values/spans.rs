@@ -74,6 +74,13 @@ pub(crate) enum Children {
     Seq(Vec<NodeSpans>),
 }
 
+/// The byte offset where each line of `text` starts (the first at 0), at YAML's line breaks.
+pub(crate) fn line_starts(text: &str) -> Vec<usize> {
+    std::iter::once(0)
+        .chain(crate::lines::line_starts_after_breaks(text))
+        .collect()
+}
+
 /// The text of a values file and the span of every key and value in it.
 #[derive(Debug, Clone, Default)]
 pub struct SpanIndex {
@@ -84,9 +91,14 @@ pub struct SpanIndex {
 }
 
 impl SpanIndex {
-    pub(crate) fn new(text: Arc<str>, root: Option<NodeSpans>) -> SpanIndex {
-        let mut line_starts = vec![0];
-        line_starts.extend(crate::lines::line_starts_after_breaks(&text));
+    /// The index of `text`, whose [`line_starts`] the loader found (it counts lines too), and
+    /// the spans of its nodes.
+    pub(crate) fn with_line_starts(
+        text: Arc<str>,
+        line_starts: Vec<usize>,
+        root: Option<NodeSpans>,
+    ) -> SpanIndex {
+        debug_assert_eq!(line_starts, self::line_starts(&text));
         SpanIndex {
             text,
             line_starts,
