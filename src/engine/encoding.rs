@@ -11,20 +11,17 @@ use minijinja::value::{Value, ValueKind};
 use minijinja::{Error, ErrorKind};
 use sha2::Digest as _;
 
-use super::format::go_string;
+use super::format::go_text;
 
 /// `b64enc`: standard base64 (with padding) of the value's text.
 pub fn b64enc(value: &Value) -> String {
-    base64::engine::general_purpose::STANDARD.encode(go_string(value))
+    base64::engine::general_purpose::STANDARD.encode(go_text(value).as_bytes())
 }
 
 /// `sha256sum`: lowercase hex sha256 of the value's text.
 pub fn sha256sum(value: &Value) -> String {
-    let digest = match value.as_str() {
-        // a string's text is itself: hashed where it is (a ConfigMap's text is not copied)
-        Some(text) if value.kind() == ValueKind::String => sha2::Sha256::digest(text),
-        _ => sha2::Sha256::digest(go_string(value)),
-    };
+    // a string is hashed where it is (a ConfigMap's text is not copied)
+    let digest = sha2::Sha256::digest(go_text(value).as_bytes());
     const HEX: &[u8; 16] = b"0123456789abcdef";
     let mut hex = String::with_capacity(2 * digest.len());
     for byte in digest {
@@ -62,7 +59,7 @@ fn needs_escape(c: char) -> bool {
 /// assert!(shquote(&Value::from("a\0b")).is_err());
 /// ```
 pub fn shquote(value: &Value) -> Result<String, Error> {
-    let s = go_string(value);
+    let s = go_text(value);
     if s.contains('\0') {
         return Err(Error::new(
             ErrorKind::InvalidOperation,
@@ -99,7 +96,7 @@ pub fn shquote(value: &Value) -> Result<String, Error> {
 /// assert_eq!(toml_string(&Value::from("a\"b\n")), r#""a\"b\n""#);
 /// ```
 pub fn toml_string(value: &Value) -> String {
-    let s = go_string(value);
+    let s = go_text(value);
     let mut out = String::with_capacity(s.len() + 2);
     out.push('"');
     for c in s.chars() {

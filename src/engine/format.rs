@@ -20,6 +20,8 @@
 //! Values that have no Go counterpart (functions, macros, other plain
 //! objects, invalid values) print as minijinja displays them.
 
+use std::borrow::Cow;
+
 use minijinja::Value;
 use minijinja::value::ValueKind;
 
@@ -34,6 +36,15 @@ pub fn go_string(value: &Value) -> String {
     let mut out = String::new();
     write_go(&mut out, value, true, 0);
     out
+}
+
+/// The text [`go_string`] gives, borrowed where the value is a string (whose text is itself),
+/// for the functions that only read it (`quote`, `indent`, `sha256sum`, ...).
+pub fn go_text(value: &Value) -> Cow<'_, str> {
+    match value.as_str() {
+        Some(text) if value.kind() == ValueKind::String => Cow::Borrowed(text),
+        _ => Cow::Owned(go_string(value)),
+    }
 }
 
 /// A float as Go prints it with `%v` in Helm (see the module documentation), except that a

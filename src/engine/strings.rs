@@ -4,7 +4,10 @@
 use minijinja::value::{Rest, Value, ValueKind};
 use minijinja::{Error, ErrorKind};
 
-use super::{format::go_string, yaml::quote_double};
+use super::{
+    format::{go_string, go_text},
+    yaml::quote_double,
+};
 
 /// Go template emptiness: undefined, none, false, 0, "", empty list or map.
 pub fn is_empty(value: &Value) -> bool {
@@ -23,10 +26,7 @@ pub fn is_empty(value: &Value) -> bool {
 /// ```
 pub fn quote(value: &Value) -> String {
     // a string prints as itself (no copy to print it first)
-    match value.as_str() {
-        Some(text) => quote_double(text),
-        None => quote_double(&go_string(value)),
-    }
+    quote_double(&go_text(value))
 }
 
 /// `default(fallback)`: the value, or `fallback` when the value is empty.
@@ -86,20 +86,20 @@ pub fn trunc(value: &Value, n: i64) -> String {
 
 /// `trimSuffix(suffix)`: removes one trailing `suffix`.
 pub fn trim_suffix(value: &Value, suffix: &str) -> String {
-    let s = go_string(value);
+    let s = go_text(value);
     s.strip_suffix(suffix).unwrap_or(&s).to_string()
 }
 
 /// `trimPrefix(prefix)`: removes one leading `prefix`.
 pub fn trim_prefix(value: &Value, prefix: &str) -> String {
-    let s = go_string(value);
+    let s = go_text(value);
     s.strip_prefix(prefix).unwrap_or(&s).to_string()
 }
 
 /// `trimRight(cutset)`: removes every trailing character that is in `cutset` (Go's
 /// `strings.TrimRight`), e.g. all trailing `-` of a truncated name.
 pub fn trim_right(value: &Value, cutset: &str) -> String {
-    go_string(value)
+    go_text(value)
         .trim_end_matches(|c| cutset.contains(c))
         .to_string()
 }
@@ -117,14 +117,7 @@ pub fn nindent(value: &Value, width: usize) -> String {
 /// `before`, then the value's text with `width` spaces before every line. A string is read
 /// where it is, and the output is allocated once.
 fn indented(value: &Value, width: usize, before: &str) -> String {
-    let owned;
-    let text = match value.as_str() {
-        Some(text) if value.kind() == ValueKind::String => text,
-        _ => {
-            owned = go_string(value);
-            &owned
-        }
-    };
+    let text = &*go_text(value);
     let lines = 1 + memchr::memchr_iter(b'\n', text.as_bytes()).count();
     let mut out = String::with_capacity(before.len() + text.len() + width * lines);
     out.push_str(before);
