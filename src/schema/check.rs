@@ -158,10 +158,7 @@ impl Checker {
         fullname: &dyn Fn(&Json) -> Option<String>,
     ) -> Vec<Problem> {
         let mut problems = Vec::new();
-        for (key, value) in values {
-            let mut at = Path::default().child_key(key.as_str().unwrap_or_default());
-            non_finite_numbers(value, &mut at, &mut problems);
-        }
+        non_finite_numbers(values, &mut problems);
         if !problems.is_empty() {
             return problems;
         }
@@ -194,7 +191,7 @@ impl Checker {
                 chart_rules(&instance, kube_version, name, &mut problems);
             }
             ChartRules::Current => {
-                nul_characters(&instance, &mut Path::default(), &mut problems);
+                nul_characters(&instance, &mut problems);
                 super::current::rules::check(&instance, release, &mut problems);
             }
             ChartRules::None => {}
@@ -678,7 +675,26 @@ fn numbers_as_text(schema: &Json, value: &Json, at: &mut Path, out: &mut Vec<Pro
     }
 }
 
-fn non_finite_numbers(value: &serde_yaml::Value, at: &mut Path, out: &mut Vec<Problem>) {
+/// Every number of `values` that is not finite (`.inf`, `.nan`): JSON has none. The values are
+/// walked once without paths, and again with them only when there is one to name.
+fn non_finite_numbers(values: &serde_yaml::Mapping, out: &mut Vec<Problem>) {
+    fn any(value: &serde_yaml::Value) -> bool {
+        match value {
+            serde_yaml::Value::Number(n) => n.as_f64().is_some_and(|f| !f.is_finite()),
+            serde_yaml::Value::Mapping(map) => map.values().any(any),
+            serde_yaml::Value::Sequence(items) => items.iter().any(any),
+            _ => false,
+        }
+    }
+    for (key, value) in values {
+        if any(value) {
+            let mut at = Path::default().child_key(key.as_str().unwrap_or_default());
+            non_finite_numbers_at(value, &mut at, out);
+        }
+    }
+}
+
+fn non_finite_numbers_at(value: &serde_yaml::Value, at: &mut Path, out: &mut Vec<Problem>) {
     match value {
         serde_yaml::Value::Number(n) if n.as_f64().is_some_and(|f| !f.is_finite()) => {
             out.push(Problem::new(
@@ -689,14 +705,14 @@ fn non_finite_numbers(value: &serde_yaml::Value, at: &mut Path, out: &mut Vec<Pr
         serde_yaml::Value::Mapping(map) => {
             for (k, v) in map {
                 at.push_key(k.as_str().unwrap_or_default());
-                non_finite_numbers(v, at, out);
+                non_finite_numbers_at(v, at, out);
                 at.pop();
             }
         }
         serde_yaml::Value::Sequence(items) => {
             for (i, v) in items.iter().enumerate() {
                 at.push_index(i);
-                non_finite_numbers(v, at, out);
+                non_finite_numbers_at(v, at, out);
                 at.pop();
             }
         }
@@ -713,7 +729,7 @@ const METRICS_POD_ANNOTATIONS: &[&str] = &["prometheus.io/scrape", "prometheus.i
 /// The GitLab Runner chart's rules that a schema cannot express.
 /// `fullname` is the object name the chart's helpers give for these values.
 fn chart_rules(values: &Json, kube: KubeVersion, fullname: Option<String>, out: &mut Vec<Problem>) {
-    nul_characters(values, &mut Path::default(), out);
+    nul_characters(values, out);
     let metrics = values
         .get("metrics")
         .and_then(|m| m.get("enabled"))
@@ -825,8 +841,23 @@ fn chart_rules(values: &Json, kube: KubeVersion, fullname: Option<String>, out: 
 }
 
 /// A NUL character can be neither passed to a process (env, command line) nor stored by
-/// Kubernetes in most fields: refused in every key and string.
-fn nul_characters(value: &Json, at: &mut Path, out: &mut Vec<Problem>) {
+/// Kubernetes in most fields: refused in every key and string. The values are walked once
+/// without paths, and again with them only when there is one to name.
+fn nul_characters(values: &Json, out: &mut Vec<Problem>) {
+    fn any(value: &Json) -> bool {
+        match value {
+            Json::String(s) => s.contains('\0'),
+            Json::Object(map) => map.iter().any(|(k, v)| k.contains('\0') || any(v)),
+            Json::Array(items) => items.iter().any(any),
+            _ => false,
+        }
+    }
+    if any(values) {
+        nul_characters_at(values, &mut Path::default(), out);
+    }
+}
+
+fn nul_characters_at(value: &Json, at: &mut Path, out: &mut Vec<Problem>) {
     match value {
         Json::String(s) if s.contains('\0') => out.push(Problem::new(
             at.clone(),
@@ -841,14 +872,14 @@ fn nul_characters(value: &Json, at: &mut Path, out: &mut Vec<Problem>) {
                     problem.on_key = true;
                     out.push(problem);
                 }
-                nul_characters(child, at, out);
+                nul_characters_at(child, at, out);
                 at.pop();
             }
         }
         Json::Array(items) => {
             for (i, child) in items.iter().enumerate() {
                 at.push_index(i);
-                nul_characters(child, at, out);
+                nul_characters_at(child, at, out);
                 at.pop();
             }
         }
