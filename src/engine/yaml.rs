@@ -50,7 +50,7 @@ pub fn to_yaml(value: &Value) -> Result<String, Error> {
     match &node {
         Node::Map(entries) if !entries.is_empty() => emitter.block_map(entries, 0, false),
         Node::Seq(items) if !items.is_empty() => emitter.block_seq(items, 0, false),
-        other => emitter.out.push_str(&inline_text(other)),
+        other => emitter.inline(other),
     }
     Ok(emitter.out)
 }
@@ -63,6 +63,12 @@ pub fn to_yaml(value: &Value) -> Result<String, Error> {
 /// written as it is, so the result is always one line.
 pub fn quote_double(s: &str) -> String {
     let mut out = String::with_capacity(s.len() + 2);
+    push_quote_double(&mut out, s);
+    out
+}
+
+/// [`quote_double`] written at the end of `out`.
+fn push_quote_double(out: &mut String, s: &str) {
     out.push('"');
     let mut rest = s;
     loop {
@@ -103,7 +109,6 @@ pub fn quote_double(s: &str) -> String {
         }
     }
     out.push('"');
-    out
 }
 
 /// True if `s` may be written as a plain (unquoted) YAML scalar and still be
@@ -132,7 +137,13 @@ pub fn is_plain_safe(s: &str) -> bool {
     let Some(first) = s.chars().next() else {
         return false;
     };
-    if !s.chars().all(plain_char_ok) {
+    // printable ASCII in one pass over the bytes (most strings), else character by character
+    let chars_ok = if s.is_ascii() {
+        s.bytes().all(|b| (b' '..=b'~').contains(&b))
+    } else {
+        s.chars().all(plain_char_ok)
+    };
+    if !chars_ok {
         return false;
     }
     if first == ' ' || s.ends_with(' ') {
@@ -211,7 +222,12 @@ fn looks_numeric(s: &str, signed: bool) -> bool {
         Some(b'_') if signed => {}
         _ => return false,
     }
-    let digits: Vec<u8> = bytes.iter().copied().filter(|&b| b != b'_').collect();
+    // a copy only when there is a `_` to drop
+    let digits: std::borrow::Cow<[u8]> = if bytes.contains(&b'_') {
+        bytes.iter().copied().filter(|&b| b != b'_').collect()
+    } else {
+        bytes.into()
+    };
     if digits.is_empty() {
         return false;
     }
@@ -302,8 +318,16 @@ fn looks_like_timestamp(s: &str) -> bool {
     b.len() >= 6 && b[..4].iter().all(u8::is_ascii_digit) && b[4] == b'-' && b[5].is_ascii_digit()
 }
 
-/// A value prepared for writing: scalars already rendered as YAML text.
+/// A value prepared for writing: strings as they are (quoted, or not, when written), other
+/// scalars already as YAML text.
 enum Node {
+    /// A string value (read in place when written).
+    Text(Value),
+    /// A byte string's (lossily decoded) text.
+    Bytes(String),
+    /// `null`, `true`, `false`.
+    Word(&'static str),
+    /// A number as YAML text.
     Scalar(String),
     Seq(Vec<Node>),
     /// Entries in output order: (raw key string, value).
@@ -314,12 +338,12 @@ fn invalid(msg: String) -> Error {
     Error::new(ErrorKind::InvalidOperation, msg)
 }
 
-/// A string as a YAML scalar: plain when safe, else double-quoted.
-fn scalar_text(s: &str) -> String {
+/// A string as a YAML scalar, written at the end of `out`: plain when safe, else double-quoted.
+fn push_scalar(out: &mut String, s: &str) {
     if is_plain_safe(s) {
-        s.to_string()
+        out.push_str(s);
     } else {
-        quote_double(s)
+        push_quote_double(out, s);
     }
 }
 
@@ -348,13 +372,13 @@ fn to_node(value: &Value, depth: usize) -> Result<Node, Error> {
         return Err(invalid(format!("cannot convert {value} to YAML")));
     }
     Ok(match value.kind() {
-        ValueKind::Undefined | ValueKind::None => Node::Scalar("null".to_string()),
-        ValueKind::Bool => Node::Scalar(if value.is_true() { "true" } else { "false" }.into()),
+        ValueKind::Undefined | ValueKind::None => Node::Word("null"),
+        ValueKind::Bool => Node::Word(if value.is_true() { "true" } else { "false" }),
         ValueKind::Number => Node::Scalar(number_yaml(value)),
-        ValueKind::String => Node::Scalar(scalar_text(value.as_str().unwrap_or_default())),
-        ValueKind::Bytes => Node::Scalar(scalar_text(&String::from_utf8_lossy(
-            value.as_bytes().unwrap_or_default(),
-        ))),
+        ValueKind::String => Node::Text(value.clone()),
+        ValueKind::Bytes => {
+            Node::Bytes(String::from_utf8_lossy(value.as_bytes().unwrap_or_default()).into_owned())
+        }
         ValueKind::Seq | ValueKind::Iterable => {
             if depth >= MAX_DEPTH {
                 return Err(invalid("value is nested too deeply for toYaml".into()));
@@ -525,18 +549,9 @@ fn natural_less<C: Copy + Ord>(
     ar.len() < br.len()
 }
 
-/// Text of a node that fits on one line: scalars, `{}` and `[]`.
-fn inline_text(node: &Node) -> String {
-    match node {
-        Node::Scalar(s) => s.clone(),
-        Node::Seq(_) => "[]".to_string(),
-        Node::Map(_) => "{}".to_string(),
-    }
-}
-
 fn is_block(node: &Node) -> bool {
     match node {
-        Node::Scalar(_) => false,
+        Node::Text(_) | Node::Bytes(_) | Node::Word(_) | Node::Scalar(_) => false,
         Node::Seq(items) => !items.is_empty(),
         Node::Map(entries) => !entries.is_empty(),
     }
@@ -552,8 +567,18 @@ impl Emitter {
         if !self.out.is_empty() {
             self.out.push('\n');
         }
-        for _ in 0..indent {
-            self.out.push(' ');
+        self.out.extend(std::iter::repeat_n(' ', indent));
+    }
+
+    /// A node that fits on one line (a scalar, `{}` or `[]`).
+    fn inline(&mut self, node: &Node) {
+        match node {
+            Node::Text(value) => push_scalar(&mut self.out, value.as_str().unwrap_or_default()),
+            Node::Bytes(text) => push_scalar(&mut self.out, text),
+            Node::Word(word) => self.out.push_str(word),
+            Node::Scalar(text) => self.out.push_str(text),
+            Node::Seq(_) => self.out.push_str("[]"),
+            Node::Map(_) => self.out.push_str("{}"),
         }
     }
 
@@ -563,7 +588,7 @@ impl Emitter {
         match node {
             Node::Map(entries) if !entries.is_empty() => self.block_map(entries, indent, true),
             Node::Seq(items) if !items.is_empty() => self.block_seq(items, indent, true),
-            other => self.out.push_str(&inline_text(other)),
+            other => self.inline(other),
         }
     }
 
@@ -578,21 +603,21 @@ impl Emitter {
             }
             if key.len() > MAX_SIMPLE_KEY_LEN {
                 self.out.push_str("? ");
-                self.out.push_str(&scalar_text(key));
+                push_scalar(&mut self.out, key);
                 self.line(indent);
                 self.out.push(':');
                 self.out.push(' ');
                 self.compact(value, indent + 2);
                 continue;
             }
-            self.out.push_str(&scalar_text(key));
+            push_scalar(&mut self.out, key);
             self.out.push(':');
             match value {
                 Node::Map(inner) if is_block(value) => self.block_map(inner, indent + 2, false),
                 Node::Seq(items) if is_block(value) => self.block_seq(items, indent, false),
                 other => {
                     self.out.push(' ');
-                    self.out.push_str(&inline_text(other));
+                    self.inline(other);
                 }
             }
         }
