@@ -209,8 +209,10 @@ enum FrameKind {
     Map {
         map: Mapping,
         spans: KeyMap<NodeSpans>,
-        /// The keys written in this mapping (not merged in), with their spans.
-        written: KeyMap<Span>,
+        /// The keys written in this mapping (not merged in), with their spans, once a merge key
+        /// has merged some in; until then the keys written are those of `spans`, and this is
+        /// `None` (no second copy of every key).
+        written: Option<KeyMap<Span>>,
         pending: Pending,
     },
     Seq {
@@ -303,7 +305,7 @@ impl Builder<'_> {
                     FrameKind::Map {
                         map: Mapping::new(),
                         spans: KeyMap::default(),
-                        written: KeyMap::default(),
+                        written: None,
                         pending: Pending::Key,
                     }
                 } else {
@@ -548,14 +550,20 @@ impl Builder<'_> {
                         });
                     }
                     if !merge {
-                        if let Some(first) = written.get(key.as_str()) {
+                        let first = match written {
+                            Some(written) => written.get(key.as_str()).copied(),
+                            None => spans.get(key.as_str()).map(|s| s.key),
+                        };
+                        if let Some(first) = first {
                             return Err(Refusal::Duplicate {
                                 first: first.line,
                                 key,
                                 span,
                             });
                         }
-                        written.insert(key.clone().into_boxed_str(), span);
+                        if let Some(written) = written {
+                            written.insert(key.clone().into_boxed_str(), span);
+                        }
                     }
                     *pending = Pending::Value {
                         key: key.into_boxed_str(),
@@ -564,6 +572,10 @@ impl Builder<'_> {
                     };
                 }
                 Pending::Value { merge: true, .. } => {
+                    // from now on `spans` has keys not written here: the written ones are kept
+                    written.get_or_insert_with(|| {
+                        spans.iter().map(|(key, s)| (key.clone(), s.key)).collect()
+                    });
                     merge_into(map, spans, node).map_err(|span| Refusal::Merge { span })?;
                 }
                 Pending::Value {
@@ -1125,6 +1137,38 @@ mod tests {
             message.starts_with("a[1]: `.inf` is not a number JSON can hold"),
             "{message}"
         );
+    }
+
+    #[test]
+    fn a_key_written_twice_is_refused_around_merge_keys() {
+        // a key merged in and then written is no duplicate; one written twice is, merge or not
+        let ok = load("v.yaml", "m:\n  <<: {a: 1, b: 2}\n  a: 3\n  b: 4\n").unwrap();
+        assert_eq!(ok.values["m"]["a"].as_i64(), Some(3));
+        for (text, line, first) in [
+            ("m:\n  a: 1\n  <<: {a: 2}\n  a: 3\n", 4, 2),
+            ("m:\n  <<: {a: 2}\n  a: 3\n  a: 4\n", 4, 3),
+            (
+                "m:\n  x: 1\n  <<: {x: 2}\n  <<: {y: 2}\n  y: 3\n  x: 3\n",
+                6,
+                2,
+            ),
+            ("m:\n  x: 1\n  y: 2\n  x: 3\n", 4, 2),
+        ] {
+            let (message, at, _) = refusal(text);
+            assert_eq!(at, line, "{text:?}");
+            let key = if text.ends_with("a: 3\n") || text.ends_with("a: 4\n") {
+                "a"
+            } else {
+                "x"
+            };
+            assert_eq!(
+                message,
+                format!(
+                    "m: duplicate key `{key}` (first written at line {first}); Helm would keep only the last"
+                ),
+                "{text:?}"
+            );
+        }
     }
 
     #[test]
