@@ -89,8 +89,14 @@ fn coalesce_at(
     let mut out = Mapping::with_capacity(defaults.len() + user.len());
     let top = prefix.is_empty();
     for (key, default) in defaults {
-        let path = prefix.child_key(key.as_str().unwrap_or_default());
-        match user.shift_remove(key) {
+        // built only where a warning or a nested map needs it
+        let path = || prefix.child_key(key.as_str().unwrap_or_default());
+        // taken where it is (removing it from the ordered map would shift the rest each time);
+        // the user's keys the defaults have are skipped below
+        let user_value = user
+            .get_mut(key)
+            .map(|value| std::mem::replace(value, Value::Null));
+        match user_value {
             None => {
                 out.insert(key.clone(), default.clone());
             }
@@ -102,7 +108,7 @@ fn coalesce_at(
                         key.clone(),
                         Value::Mapping(coalesce_at(
                             chart_name,
-                            &path,
+                            &path(),
                             user_map,
                             default_map,
                             warnings,
@@ -113,6 +119,7 @@ fn coalesce_at(
                     out.insert(key.clone(), Value::Mapping(user_map));
                 }
                 _ => {
+                    let path = path();
                     let helm = helm_name(chart_name, &path);
                     let quote = if top {
                         format!("skipped value for {helm}: Not a table.")
@@ -134,6 +141,7 @@ fn coalesce_at(
             },
             Some(user_value) => {
                 if matches!(default, Value::Mapping(_)) {
+                    let path = path();
                     let mut message = format!(
                         "the chart default here is a map, the given {} replaces it",
                         kind(&user_value).trim_start_matches("a ")
@@ -153,7 +161,9 @@ fn coalesce_at(
         }
     }
     for (key, value) in user {
-        out.insert(key, value);
+        if !defaults.contains_key(&key) {
+            out.insert(key, value);
+        }
     }
     out
 }
