@@ -125,10 +125,20 @@ fn indented(value: &Value, width: usize, before: &str) -> String {
         if i > 0 {
             out.push('\n');
         }
-        out.extend(std::iter::repeat_n(' ', width));
+        push_spaces(&mut out, width);
         out.push_str(line);
     }
     out
+}
+
+/// `n` spaces at the end of `out`, copied from a run of them (not pushed one by one).
+pub(crate) fn push_spaces(out: &mut String, mut n: usize) {
+    const SPACES: &str = "                                                                ";
+    while n > SPACES.len() {
+        out.push_str(SPACES);
+        n -= SPACES.len();
+    }
+    out.push_str(&SPACES[..n]);
 }
 
 /// `cond | ternary(a, b)`: `a` if the condition is true (not empty), else `b`.
@@ -176,6 +186,15 @@ pub fn fail(message: &str) -> Result<Value, Error> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn push_spaces_writes_exactly_n() {
+        for n in [0, 1, 63, 64, 65, 128, 200] {
+            let mut out = String::from("x");
+            push_spaces(&mut out, n);
+            assert_eq!(out, format!("x{}", " ".repeat(n)), "{n}");
+        }
+    }
 
     #[test]
     fn as_number_reads_only_whole_numbers_in_go_notation() {

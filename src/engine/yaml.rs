@@ -567,7 +567,7 @@ impl Emitter {
         if !self.out.is_empty() {
             self.out.push('\n');
         }
-        self.out.extend(std::iter::repeat_n(' ', indent));
+        super::strings::push_spaces(&mut self.out, indent);
     }
 
     /// A node that fits on one line (a scalar, `{}` or `[]`).
