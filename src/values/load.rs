@@ -1144,23 +1144,19 @@ mod tests {
         // a key merged in and then written is no duplicate; one written twice is, merge or not
         let ok = load("v.yaml", "m:\n  <<: {a: 1, b: 2}\n  a: 3\n  b: 4\n").unwrap();
         assert_eq!(ok.values["m"]["a"].as_i64(), Some(3));
-        for (text, line, first) in [
-            ("m:\n  a: 1\n  <<: {a: 2}\n  a: 3\n", 4, 2),
-            ("m:\n  <<: {a: 2}\n  a: 3\n  a: 4\n", 4, 3),
+        for (text, key, line, first) in [
+            ("m:\n  a: 1\n  <<: {a: 2}\n  a: 3\n", "a", 4, 2),
+            ("m:\n  <<: {a: 2}\n  a: 3\n  a: 4\n", "a", 4, 3),
             (
                 "m:\n  x: 1\n  <<: {x: 2}\n  <<: {y: 2}\n  y: 3\n  x: 3\n",
+                "x",
                 6,
                 2,
             ),
-            ("m:\n  x: 1\n  y: 2\n  x: 3\n", 4, 2),
+            ("m:\n  x: 1\n  y: 2\n  x: 3\n", "x", 4, 2),
         ] {
             let (message, at, _) = refusal(text);
             assert_eq!(at, line, "{text:?}");
-            let key = if text.ends_with("a: 3\n") || text.ends_with("a: 4\n") {
-                "a"
-            } else {
-                "x"
-            };
             assert_eq!(
                 message,
                 format!(
