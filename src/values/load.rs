@@ -255,7 +255,7 @@ struct Node {
     /// How many nodes it holds (itself included).
     count: usize,
     /// For a plain scalar: its text (a key is made from it, and noted if surprising).
-    plain: Option<String>,
+    plain: Plain,
     /// The node is an alias (`*a`).
     alias: bool,
 }
@@ -265,7 +265,40 @@ struct Anchored {
     value: Value,
     spans: NodeSpans,
     count: usize,
-    plain: Option<String>,
+    plain: Plain,
+}
+
+/// The text of a plain scalar, kept apart only when it is not the string value itself (a
+/// plain scalar read as a string is its text: no second copy of every such scalar).
+#[derive(Clone)]
+enum Plain {
+    /// Not a plain scalar (quoted, tagged, a collection).
+    None,
+    /// The text is the node's string value.
+    InValue,
+    /// The text of a plain scalar read as something else (a number, a boolean, null).
+    Text(String),
+}
+
+impl Plain {
+    /// For a plain scalar read as `value`: how its `text` is kept.
+    fn of(text: &str, value: &Value) -> Plain {
+        match value {
+            Value::String(s) if s == text => Plain::InValue,
+            _ => Plain::Text(text.to_string()),
+        }
+    }
+}
+
+impl Node {
+    /// For a plain scalar: its text.
+    fn plain(&self) -> Option<&str> {
+        match &self.plain {
+            Plain::None => None,
+            Plain::InValue => self.value.as_str(),
+            Plain::Text(text) => Some(text),
+        }
+    }
 }
 
 struct Builder<'t> {
@@ -343,7 +376,7 @@ impl Builder<'_> {
                         children,
                     },
                     count,
-                    plain: None,
+                    plain: Plain::None,
                     alias: false,
                 };
                 self.complete(node, frame.anchor)?;
@@ -363,8 +396,11 @@ impl Builder<'_> {
                 };
                 let value = scalar::resolve(&text, scalar_style, tag.as_deref())
                     .map_err(|e| self.scalar_error(span, e))?;
-                let plain =
-                    (style == ScalarStyle::Plain && tag.is_none()).then(|| text.to_string());
+                let plain = if style == ScalarStyle::Plain && tag.is_none() {
+                    Plain::of(&text, &value)
+                } else {
+                    Plain::None
+                };
                 let node = Node {
                     value,
                     spans: NodeSpans {
@@ -469,10 +505,7 @@ impl Builder<'_> {
         }
         // The values path is built only where a note needs it (a surprising plain scalar) or a
         // refusal does, not for every node.
-        let surprising = node
-            .plain
-            .as_deref()
-            .is_some_and(|t| scalar::surprise(t).is_some());
+        let surprising = node.plain().is_some_and(|t| scalar::surprise(t).is_some());
         let path_for_notes = surprising.then(|| self.path());
         if let Err(refusal) = self.place(node, path_for_notes) {
             // The mapping being read is still the innermost frame: its path is where.
@@ -521,7 +554,7 @@ impl Builder<'_> {
         }
         match &mut frame.kind {
             FrameKind::Seq { items, spans } => {
-                if let (Some(written), Some(path)) = (&node.plain, path) {
+                if let (Some(written), Some(path)) = (node.plain(), path) {
                     note_value(&mut self.notes, path, node.spans.value, written);
                 }
                 items.push(node.value);
@@ -535,18 +568,21 @@ impl Builder<'_> {
             } => match std::mem::replace(pending, Pending::Key) {
                 Pending::Key => {
                     let span = node.spans.value;
-                    let merge = node.plain.as_deref() == Some("<<");
-                    let as_float = node.plain.as_deref().is_some_and(scalar::is_go_float);
-                    let negative = node.plain.as_deref().is_some_and(|t| t.starts_with('-'));
-                    let key = key_string(&node.value, as_float, negative)
+                    let plain = node.plain();
+                    let merge = plain == Some("<<");
+                    let as_float = plain.is_some_and(scalar::is_go_float);
+                    let negative = plain.is_some_and(|t| t.starts_with('-'));
+                    let note = match (plain, path, merge) {
+                        (Some(text), Some(path), false) => Some((text.to_string(), path)),
+                        _ => None,
+                    };
+                    let key = key_string(node.value, as_float, negative)
                         .map_err(|found| Refusal::Key { found, span })?;
-                    if let (Some(text), Some(path), false) = (&node.plain, path, merge) {
+                    if let Some((written, path)) = note {
                         self.notes.push(Note {
                             path: path.child_key(key.clone()),
                             span,
-                            kind: NoteKind::Key {
-                                written: text.clone(),
-                            },
+                            kind: NoteKind::Key { written },
                         });
                     }
                     if !merge {
@@ -583,7 +619,7 @@ impl Builder<'_> {
                     span: key_span,
                     merge: false,
                 } => {
-                    if let (Some(written), Some(path)) = (&node.plain, path) {
+                    if let (Some(written), Some(path)) = (node.plain(), path) {
                         note_value(&mut self.notes, path, node.spans.value, written);
                     }
                     let mut spans_here = node.spans;
@@ -599,13 +635,13 @@ impl Builder<'_> {
     /// A value JSON cannot hold (`.inf`, `.nan`) is refused, as Helm refuses it.
     fn check_finite(&self, node: &Node) -> Result<(), ValuesError> {
         if let Value::Number(n) = &node.value {
-            if n.as_f64().is_some_and(|f| !f.is_finite()) {
+            if scalar::is_non_finite(n) {
                 return Err(self.error_at(
                     node.spans.value,
                     format!(
                         "{}`{}` is not a number JSON can hold (Helm refuses it: json: unsupported value); quote it for the text",
                         at(&self.path()),
-                        node.plain.as_deref().unwrap_or("inf")
+                        node.plain().unwrap_or("inf")
                     ),
                 ));
             }
@@ -781,9 +817,9 @@ fn merge_into(map: &mut Mapping, spans: &mut KeyMap<NodeSpans>, node: Node) -> R
 
 /// The string Helm makes of a mapping key (`as_float`: go-yaml read it as a float), or what it
 /// is when it cannot be one.
-fn key_string(value: &Value, as_float: bool, negative: bool) -> Result<String, &'static str> {
+fn key_string(value: Value, as_float: bool, negative: bool) -> Result<String, &'static str> {
     match value {
-        Value::String(s) => Ok(s.clone()),
+        Value::String(s) => Ok(s),
         Value::Bool(b) => Ok(b.to_string()),
         Value::Number(n) if as_float || n.is_f64() => {
             let f = n.as_f64().unwrap_or(f64::NAN);

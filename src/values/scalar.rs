@@ -276,6 +276,12 @@ fn go_parse_float(s: &str) -> Option<f64> {
     s.parse::<f64>().ok().filter(|f| f.is_finite())
 }
 
+/// `.inf`, `-.inf` or `.nan`: a number JSON cannot hold (Helm refuses it: json: unsupported
+/// value).
+pub(crate) fn is_non_finite(n: &Number) -> bool {
+    n.as_f64().is_some_and(|f| !f.is_finite())
+}
+
 /// A float as Helm holds it, kept as an exact integer when it is one in the `i64` range.
 fn number_from_f64(f: f64) -> Value {
     if f.is_finite() && f.fract() == 0.0 && f.abs() < 9.223_372_036_854_775e18 {
