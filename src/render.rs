@@ -192,13 +192,13 @@ impl Renderer {
         })
     }
 
-    /// `h.fullname` of the chart's helpers for these merged values and `release`: the name
-    /// the templates give the objects, for the check of the chart's rules (the name is
-    /// written once, in `_helpers.tpl`). `None` when the helpers cannot be rendered for the
-    /// values (values the schema refuses; the render reports the rest).
-    pub(crate) fn fullname(&self, values: &serde_json::Value, release: &Release) -> Option<String> {
+    /// `h.fullname` of the chart's helpers for these merged values (as templates see them)
+    /// and `release`: the name the templates give the objects, for the check of the chart's
+    /// rules (the name is written once, in `_helpers.tpl`). `None` when the helpers cannot be
+    /// rendered for the values (values the schema refuses; the render reports the rest).
+    pub(crate) fn fullname(&self, values: &Value, release: &Release) -> Option<String> {
         let ctx = context! {
-            Values => Serde(values),
+            Values => values,
             Release => Serde(release),
             Chart => Serde(self.chart.metadata()),
         };
@@ -239,6 +239,18 @@ impl Renderer {
         values: &Values,
         options: &RenderOptions,
     ) -> Result<(serde_yaml::Mapping, Vec<Diagnostic>), Error> {
+        self.check_values(values, options, &std::cell::OnceCell::new())
+    }
+
+    /// [`Renderer::checked_values`], keeping in `as_template_value` the merged values as
+    /// templates see them when the check needed them (the chart's rules render the object
+    /// name): the render then takes them as they are, not converted a second time.
+    fn check_values(
+        &self,
+        values: &Values,
+        options: &RenderOptions,
+        as_template_value: &std::cell::OnceCell<Value>,
+    ) -> Result<(serde_yaml::Mapping, Vec<Diagnostic>), Error> {
         let user = values.merged();
         let (mut merged, merge_warnings) = merge::coalesce(
             user,
@@ -263,7 +275,10 @@ impl Renderer {
         // next to errors they are noise.
         let mut advice = Vec::new();
         if let Some(checker) = &self.checker {
-            let fullname = |values: &serde_json::Value| self.fullname(values, &options.release);
+            let fullname = || {
+                let values = as_template_value.get_or_init(|| Value::from(Serde(&merged)));
+                self.fullname(values, &options.release)
+            };
             let problems =
                 checker.check(&merged, &options.release, options.kube_version, &fullname);
             // A merge warning where the value is refused anyway would say the same twice.
@@ -329,9 +344,13 @@ impl Renderer {
     /// # Ok::<(), gitlab_runner_chart::Error>(())
     /// ```
     pub fn render(&self, values: &Values, options: &RenderOptions) -> Result<Manifests, Error> {
-        let (merged, warnings) = self.checked_values(values, options)?;
+        let as_template_value = std::cell::OnceCell::new();
+        let (merged, warnings) = self.check_values(values, options, &as_template_value)?;
+        let merged = as_template_value
+            .into_inner()
+            .unwrap_or_else(|| Value::from(Serde(&merged)));
         // a value that is a Go template and failed: shown at its line in the values file
-        self.render_checked(&merged, warnings, options)
+        self.render_values(merged, warnings, options)
             .map_err(|e| match e.into_template_error() {
                 Ok(error) => template_error(values, error),
                 Err(other) => other,
@@ -359,12 +378,22 @@ impl Renderer {
         warnings: Vec<Diagnostic>,
         options: &RenderOptions,
     ) -> Result<Manifests, Error> {
+        self.render_values(Value::from(Serde(merged)), warnings, options)
+    }
+
+    /// [`Renderer::render_checked`] with the merged values as templates see them.
+    fn render_values(
+        &self,
+        merged: Value,
+        warnings: Vec<Diagnostic>,
+        options: &RenderOptions,
+    ) -> Result<Manifests, Error> {
         let chart_name = &self.chart.metadata().name;
         let base_path = format!("{chart_name}/templates");
         let current = std::sync::Arc::new(CurrentTemplate::new(&base_path));
         let base = context! {
             Template => Value::from_dyn_object(current.clone()),
-            Values => Value::from(Serde(merged)),
+            Values => merged,
             Release => Value::from(Serde(&options.release)),
             Chart => Value::from(Serde(self.chart.metadata())),
             Capabilities => Value::from(Serde(Capabilities::new(options.kube_version, &options.api_versions))),

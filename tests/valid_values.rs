@@ -1936,7 +1936,7 @@ fn check_typed_model(case: &Case) {
         .unwrap()
     });
     // (the object-name rule, which is not the schema's, is left to `checked_values` above)
-    let problems = checker.check(&merged, &options.release, options.kube_version, &|_| None);
+    let problems = checker.check(&merged, &options.release, options.kube_version, &|| None);
     // numbers given as text, chart advice: warnings; nothing else is found
     assert!(
         problems.iter().all(|p| p.warning),

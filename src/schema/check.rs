@@ -16,6 +16,7 @@ use super::suggest::{Suggester, Suggestion};
 use crate::chart::ChartRules;
 use crate::diagnostic::is_secret_path;
 use crate::values::path::{Path, Segment};
+use crate::values::scalar::is_non_finite;
 use crate::{KubeVersion, Release};
 
 /// One problem of the values.
@@ -155,14 +156,14 @@ impl Checker {
         values: &serde_yaml::Mapping,
         release: &Release,
         kube_version: KubeVersion,
-        fullname: &dyn Fn(&Json) -> Option<String>,
+        fullname: &dyn Fn() -> Option<String>,
     ) -> Vec<Problem> {
         let mut problems = Vec::new();
         non_finite_numbers(values, &mut problems);
         if !problems.is_empty() {
             return problems;
         }
-        let instance = match serde_json::to_value(values) {
+        let instance = match super::instance::to_json(values) {
             Ok(json) => json,
             Err(e) => {
                 return vec![Problem::new(
@@ -187,7 +188,7 @@ impl Checker {
         }
         match self.rules {
             ChartRules::Seed => {
-                let name = fullname(&instance);
+                let name = fullname();
                 chart_rules(&instance, kube_version, name, &mut problems);
             }
             ChartRules::Current => {
@@ -680,7 +681,7 @@ fn numbers_as_text(schema: &Json, value: &Json, at: &mut Path, out: &mut Vec<Pro
 fn non_finite_numbers(values: &serde_yaml::Mapping, out: &mut Vec<Problem>) {
     fn any(value: &serde_yaml::Value) -> bool {
         match value {
-            serde_yaml::Value::Number(n) => n.as_f64().is_some_and(|f| !f.is_finite()),
+            serde_yaml::Value::Number(n) => is_non_finite(n),
             serde_yaml::Value::Mapping(map) => map.values().any(any),
             serde_yaml::Value::Sequence(items) => items.iter().any(any),
             _ => false,
@@ -696,7 +697,7 @@ fn non_finite_numbers(values: &serde_yaml::Mapping, out: &mut Vec<Problem>) {
 
 fn non_finite_numbers_at(value: &serde_yaml::Value, at: &mut Path, out: &mut Vec<Problem>) {
     match value {
-        serde_yaml::Value::Number(n) if n.as_f64().is_some_and(|f| !f.is_finite()) => {
+        serde_yaml::Value::Number(n) if is_non_finite(n) => {
             out.push(Problem::new(
                 at.clone(),
                 format!("expected a finite number, found {n}"),
@@ -846,8 +847,8 @@ fn chart_rules(values: &Json, kube: KubeVersion, fullname: Option<String>, out: 
 fn nul_characters(values: &Json, out: &mut Vec<Problem>) {
     fn any(value: &Json) -> bool {
         match value {
-            Json::String(s) => s.contains('\0'),
-            Json::Object(map) => map.iter().any(|(k, v)| k.contains('\0') || any(v)),
+            Json::String(s) => has_nul(s),
+            Json::Object(map) => map.iter().any(|(k, v)| has_nul(k) || any(v)),
             Json::Array(items) => items.iter().any(any),
             _ => false,
         }
@@ -857,16 +858,21 @@ fn nul_characters(values: &Json, out: &mut Vec<Problem>) {
     }
 }
 
+/// `text` has a NUL character.
+fn has_nul(text: &str) -> bool {
+    text.contains('\0')
+}
+
 fn nul_characters_at(value: &Json, at: &mut Path, out: &mut Vec<Problem>) {
     match value {
-        Json::String(s) if s.contains('\0') => out.push(Problem::new(
+        Json::String(s) if has_nul(s) => out.push(Problem::new(
             at.clone(),
             "contains a NUL character, which Kubernetes and gitlab-runner cannot take".to_string(),
         )),
         Json::Object(map) => {
             for (key, child) in map {
                 at.push_key(key.as_str());
-                if key.contains('\0') {
+                if has_nul(key) {
                     let mut problem =
                         Problem::new(at.clone(), "the key contains a NUL character".to_string());
                     problem.on_key = true;
@@ -1017,8 +1023,11 @@ mod tests {
         let renderer = crate::Renderer::new(chart).unwrap();
         let release = Release::default();
         checker
-            .check(&merged, &release, crate::KubeVersion::DEFAULT, &|values| {
-                renderer.fullname(values, &release)
+            .check(&merged, &release, crate::KubeVersion::DEFAULT, &|| {
+                renderer.fullname(
+                    &minijinja::Value::from(minijinja::value::Serde(&merged)),
+                    &release,
+                )
             })
             .into_iter()
             .map(|p| (p.path.to_string(), p.warning))
@@ -1054,10 +1063,12 @@ mod tests {
                 "gitlab-runner",
             );
             let release = Release::new(release, "gitlab").unwrap();
-            let json = serde_json::to_value(&merged).unwrap();
+            let as_templates_see_them = minijinja::Value::from(minijinja::value::Serde(&merged));
             let renderer = crate::Renderer::new(chart).unwrap();
             assert_eq!(
-                renderer.fullname(&json, &release).as_deref(),
+                renderer
+                    .fullname(&as_templates_see_them, &release)
+                    .as_deref(),
                 Some(name),
                 "{yaml}"
             );

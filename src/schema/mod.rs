@@ -8,6 +8,7 @@ pub mod compiled;
 pub mod document;
 pub mod formats;
 pub mod hpa;
+mod instance;
 // the model's `newtype_schema!` serves the current chart's model too
 #[macro_use]
 pub mod model;
