@@ -276,7 +276,8 @@ enum Plain {
     None,
     /// The text is the node's string value.
     InValue,
-    /// The text of a plain scalar read as something else (a number, a boolean, null).
+    /// The text of a plain scalar read as anything but that same string (a number, a boolean,
+    /// null).
     Text(String),
 }
 
