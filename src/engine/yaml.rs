@@ -137,11 +137,11 @@ pub fn is_plain_safe(s: &str) -> bool {
     let Some(first) = s.chars().next() else {
         return false;
     };
-    // printable ASCII in one pass over the bytes (most strings), else character by character
-    let chars_ok = if s.is_ascii() {
-        s.bytes().all(|b| (b' '..=b'~').contains(&b))
-    } else {
-        s.chars().all(plain_char_ok)
+    // Printable ASCII without `: ` or ` #` in one pass over the bytes (most strings), else
+    // character by character.
+    let chars_ok = match ascii_plain_chars(s.as_bytes()) {
+        Some(ok) => ok,
+        None => s.chars().all(plain_char_ok) && !s.contains(": ") && !s.contains(" #"),
     };
     if !chars_ok {
         return false;
@@ -165,10 +165,26 @@ pub fn is_plain_safe(s: &str) -> bool {
         }
         _ => {}
     }
-    if s.starts_with("...") || s.contains(": ") || s.ends_with(':') || s.contains(" #") {
+    if s.starts_with("...") || s.ends_with(':') {
         return false;
     }
     !resolves_to_non_string(s)
+}
+
+/// For ASCII `bytes`: whether they are all printable with no `: ` and no ` #` in them (which
+/// would start a mapping value or a comment); `None` at the first byte that is not ASCII.
+fn ascii_plain_chars(bytes: &[u8]) -> Option<bool> {
+    let mut previous = b'x';
+    for &b in bytes {
+        if !(b' '..=b'~').contains(&b) {
+            return if b.is_ascii() { Some(false) } else { None };
+        }
+        if (previous == b':' && b == b' ') || (previous == b' ' && b == b'#') {
+            return Some(false);
+        }
+        previous = b;
+    }
+    Some(true)
 }
 
 /// Characters allowed in a plain scalar (see [`is_plain_safe`]).
@@ -1097,6 +1113,12 @@ podAntiAffinity:
         ("a:", "\"a:\""),
         ("key: value: x", "\"key: value: x\""),
         ("a #b", "\"a #b\""),
+        // the same, before or after a character that is not ASCII
+        ("ü: b", "\"ü: b\""),
+        ("a: ü", "\"a: ü\""),
+        ("ü #b", "\"ü #b\""),
+        ("a #ü", "\"a #ü\""),
+        ("ü:b#c", "ü:b#c"),
         ("#comment", "\"#comment\""),
         ("-", "\"-\""),
         ("- a", "\"- a\""),
