@@ -171,8 +171,9 @@ pub fn is_plain_safe(s: &str) -> bool {
     !resolves_to_non_string(s)
 }
 
-/// For ASCII `bytes`: whether they are all printable with no `: ` and no ` #` in them (which
-/// would start a mapping value or a comment); `None` at the first byte that is not ASCII.
+/// Whether `bytes` are all printable ASCII with no `: ` and no ` #` in them (which would start
+/// a mapping value or a comment), read left to right: `Some(false)` at the first reason to
+/// quote, `None` when a byte that is not ASCII comes first (the caller then reads characters).
 fn ascii_plain_chars(bytes: &[u8]) -> Option<bool> {
     let mut previous = b'x';
     for &b in bytes {
