@@ -658,7 +658,7 @@ impl Chart {
     /// ```
     /// let chart = gitlab_runner_chart::Chart::builtin();
     /// let helpers = chart.templates().iter().find(|(name, _)| name == "_helpers.tpl").unwrap();
-    /// assert!(helpers.1.contains("{% macro labels()"));
+    /// assert!(helpers.1.contains("{% macro env()"));
     /// ```
     pub fn templates(&self) -> &[(String, String)] {
         &self.templates

@@ -1,6 +1,6 @@
 {#
   Names and blocks shared by the templates. The renderer imports this file once per render
-  and gives it to every template as `h`: h.fullname, h.labels(), h.env(), ...
+  and gives it to every template as `h`: h.fullname, h.labels, h.env(), ...
   Maps that may be missing (a user `null` deletes a default) read as empty maps.
 #}
 {% set runners = Values.runners or {} %}
@@ -21,13 +21,13 @@
 {% set job_host_aliases_given = (runners.hostAliases or []) | list + ((Values.hostAliases or []) | list if runners.hostAliasesFromManager else []) %}
 {% set image = Values.image | default("gitlab/gitlab-runner:" ~ ("alpine-bleeding" if Chart.AppVersion == "bleeding" else "alpine-v" ~ Chart.AppVersion)) %}
 
-{# The four standard labels of every object but the HPA. #}
-{% macro labels() -%}
+{# The four standard labels of every object but the HPA (text computed once per render). #}
+{% set labels -%}
 app: {{ fullname | quote }}
 chart: {{ chart | quote }}
 release: {{ Release.Name | quote }}
 heritage: {{ Release.Service | quote }}
-{%- endmacro %}
+{%- endset %}
 
 {# One `name: value` line per entry of a map of strings (labels, annotations), keys sorted. #}
 {% macro string_map(map) -%}

@@ -14,7 +14,7 @@
 //!   [`crate::context`]).
 //!
 //! Helm's `include` of a named template is a minijinja macro of `_helpers.tpl`, which the
-//! renderer imports once per render and gives every template as `h` (`h.labels()`; the
+//! renderer imports once per render and gives every template as `h` (`h.env()`; the
 //! templates of a render share one evaluation state, so the helpers' top-level names are
 //! computed once), and the text of a whole template file for a checksum is
 //! `Rendered["configmap.yaml"]` (the renderer gives it, rendered once: see
