@@ -73,6 +73,8 @@
 {{ line }}
 {% endfor -%}
 {%- endmacro %}
+{#- The standard labels alone, as labels() writes them: computed once per render. #}
+{% set standard_labels = labels() %}
 
 {# `key: "value"` lines of a map of annotations (values printed as text, keys sorted). #}
 {% macro string_map(map) -%}
