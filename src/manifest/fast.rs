@@ -543,4 +543,43 @@ mod tests {
             proptest::prop_assert_eq!(fast, plain_the_plain_way(&value));
         }
     }
+
+    /// A document whose `data` mapping has `outer` keys `k0..`, each followed by a mapping of
+    /// `inner` keys named like the outer ones (a name may repeat in another mapping), then
+    /// the line `extra`.
+    fn nested(outer: usize, inner: usize, extra: &str) -> String {
+        let mut doc = String::from("apiVersion: v1\nkind: X\nmetadata:\n  name: a\ndata:\n");
+        for k in 0..outer {
+            doc += &format!("  k{k}: v\n  m{k}:\n");
+            for i in 0..inner {
+                doc += &format!("    k{i}: v\n");
+            }
+        }
+        doc + extra
+    }
+
+    #[test]
+    fn a_repeated_key_is_found_in_mappings_of_every_size() {
+        for outer in 1..=16 {
+            for inner in [1, 3, 8, 16] {
+                let doc = nested(outer, inner, "");
+                assert_eq!(identify(&doc), Some(("X", "a")), "{doc}");
+                for k in 0..outer {
+                    // in `data`, after the nested mappings closed
+                    let doc = nested(outer, inner, &format!("  k{k}: again\n"));
+                    assert_eq!(identify(&doc), None, "{doc}");
+                }
+                for i in 0..inner {
+                    // in the last nested mapping
+                    let doc = nested(outer, inner, &format!("    k{i}: again\n"));
+                    assert_eq!(identify(&doc), None, "{doc}");
+                }
+                // a new key in either is fine
+                for extra in ["  other: v\n", "    other: v\n"] {
+                    let doc = nested(outer, inner, extra);
+                    assert_eq!(identify(&doc), Some(("X", "a")), "{doc}");
+                }
+            }
+        }
+    }
 }
