@@ -13,13 +13,13 @@
 {# The runner's working directory: $HOME of the image's gitlab-runner user; builds go to builds/ in it. #}
 {% set home = "/home/gitlab-runner" %}
 
-{# The four standard labels of every object. #}
-{% macro labels() -%}
+{# The four standard labels of every object (text computed once per render). #}
+{% set labels -%}
 app: {{ fullname | quote }}
 chart: {{ chart | quote }}
 release: {{ Release.Name | quote }}
 heritage: {{ Release.Service | quote }}
-{%- endmacro %}
+{%- endset %}
 
 {# One `name: value` line per entry of a map of strings (labels, annotations), keys sorted. #}
 {% macro string_map(map) -%}
