@@ -111,6 +111,11 @@ pub fn surprise(text: &str) -> Option<Surprise> {
         | "off" | "Off" | "OFF" => return Some(Surprise::Boolean),
         _ => {}
     }
+    // only a text that starts like a number reads as one: most keys and words end here,
+    // without the string value `plain` would build for them
+    if !text.bytes().next().is_some_and(starts_number) {
+        return None;
+    }
     let Value::Number(_) = plain(text) else {
         return None;
     };
@@ -130,6 +135,12 @@ pub fn surprise(text: &str) -> Option<Surprise> {
             && unsigned.len() > 1
             && unsigned.as_bytes()[1].is_ascii_digit());
     (!decimal_int && !decimal_float).then_some(Surprise::Number)
+}
+
+/// Whether a plain scalar starting with `first` may read as a number (`plain` reads only
+/// those as numbers).
+fn starts_number(first: u8) -> bool {
+    first.is_ascii_digit() || matches!(first, b'+' | b'-' | b'.')
 }
 
 /// Resolution of a plain scalar (go-yaml v2's `resolve` with no tag).
@@ -518,6 +529,19 @@ mod tests {
             "true", "False", "10", "-3", "1.5", "1e3", "0", "abc", "0.5", "~",
         ] {
             assert_eq!(surprise(t), None, "{t}");
+        }
+    }
+
+    proptest::proptest! {
+        /// `surprise` stops early on text that does not start like a number: `plain` reads no
+        /// other text as one.
+        #[test]
+        fn only_text_that_starts_like_a_number_reads_as_one(
+            text in "[+.-]?[0-9._eExob]{1,6}|[a-zA-Z0-9+._:~ -]{1,8}|\\PC{1,4}"
+        ) {
+            if matches!(plain(&text), Value::Number(_)) {
+                proptest::prop_assert!(starts_number(text.as_bytes()[0]), "{text}");
+            }
         }
     }
 }
