@@ -6,6 +6,8 @@
   The macros named like the official chart's named templates (fullname, name, chart, secret,
   namespace, image, serviceAccountName) are also what a value run through `tpl` reaches with
   `include "gitlab-runner.<name>" .`: keep their names and their output (a bare string).
+  The chart's own templates read the values behind them where there is one (`h.full_name`,
+  `h.service_account_name`, `h.standard_labels`): a lookup costs less than a macro call.
 
   Maps that may be missing (a user `null` deletes a default) read as empty maps.
 #}
