@@ -41,21 +41,10 @@ heritage: {{ Release.Service | quote }}
 [{% for item in items %}{{ item | quote }}{% if not loop.last %}, {% endif %}{% endfor %}]
 {%- endmacro %}
 
-{# The four resource settings of one kind of job container (builds, services, helpers); an
-   empty one (0 or "") is not set. #}
-{% macro job_resources(prefix, settings) -%}
-{% set settings = settings or {} %}
-- name: {{ prefix }}CPU_LIMIT
-  value: {{ settings.cpuLimit | default("") | quote }}
-- name: {{ prefix }}MEMORY_LIMIT
-  value: {{ settings.memoryLimit | default("") | quote }}
-- name: {{ prefix }}CPU_REQUEST
-  value: {{ settings.cpuRequests | default("") | quote }}
-- name: {{ prefix }}MEMORY_REQUEST
-  value: {{ settings.memoryRequests | default("") | quote }}
-{%- endmacro %}
-
-{# The environment of both containers of the pod: what `gitlab-runner register` reads. #}
+{# The environment of both containers of the pod: what `gitlab-runner register` reads. The
+   four resource settings of each kind of job container (builds, services, helpers; an empty
+   one, 0 or "", is not set) come from one loop (a macro called three times cost more), with
+   the service account after the builds'. #}
 {% macro env() -%}
 - name: CI_SERVER_URL
   value: {{ Values.gitlabUrl | quote }}
@@ -81,11 +70,21 @@ heritage: {{ Release.Service | quote }}
   value: {{ runners.namespace | default(Release.Namespace) | quote }}
 - name: KUBERNETES_POLL_TIMEOUT
   value: {{ runners.pollTimeout | default("") | quote }}
-{{ job_resources("KUBERNETES_", runners.builds) }}
+{% for prefix, settings in [("KUBERNETES_", runners.builds), ("KUBERNETES_SERVICE_", runners.services), ("KUBERNETES_HELPER_", runners.helpers)] %}
+{% set settings = settings or {} %}
+- name: {{ prefix }}CPU_LIMIT
+  value: {{ settings.cpuLimit | default("") | quote }}
+- name: {{ prefix }}MEMORY_LIMIT
+  value: {{ settings.memoryLimit | default("") | quote }}
+- name: {{ prefix }}CPU_REQUEST
+  value: {{ settings.cpuRequests | default("") | quote }}
+- name: {{ prefix }}MEMORY_REQUEST
+  value: {{ settings.memoryRequests | default("") | quote }}
+{% if loop.first %}
 - name: KUBERNETES_SERVICE_ACCOUNT
   value: {{ runners.serviceAccountName | quote }}
-{{ job_resources("KUBERNETES_SERVICE_", runners.services) }}
-{{ job_resources("KUBERNETES_HELPER_", runners.helpers) }}
+{% endif %}
+{% endfor %}
 - name: KUBERNETES_HELPER_IMAGE
   value: {{ (runners.helpers or {}).image | quote }}
 - name: KUBERNETES_PULL_POLICY
