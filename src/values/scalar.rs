@@ -137,8 +137,8 @@ pub fn surprise(text: &str) -> Option<Surprise> {
     (!decimal_int && !decimal_float).then_some(Surprise::Number)
 }
 
-/// Whether a plain scalar starting with `first` may read as a number (`plain` reads only
-/// those as numbers).
+/// Whether a plain scalar starting with `first` may read as a number: go-yaml reads only a
+/// sign, a digit or a dot as the start of one (`plain`, `is_go_float`).
 fn starts_number(first: u8) -> bool {
     first.is_ascii_digit() || matches!(first, b'+' | b'-' | b'.')
 }
@@ -168,7 +168,7 @@ fn plain(text: &str) -> Value {
             None => Value::String(text.to_string()),
         };
     }
-    if !(first.is_ascii_digit() || first == b'+' || first == b'-') {
+    if !starts_number(first) {
         return Value::String(text.to_string());
     }
     let digits: String = text.chars().filter(|&c| c != '_').collect();
@@ -368,7 +368,7 @@ pub(crate) fn is_go_float(text: &str) -> bool {
     if first == b'.' {
         return go_parse_float(text).is_some();
     }
-    if !(first.is_ascii_digit() || first == b'+' || first == b'-') {
+    if !starts_number(first) {
         return false;
     }
     let digits: String = text.chars().filter(|&c| c != '_').collect();
