@@ -40,19 +40,24 @@ pub fn split_documents(source: &str, text: &str) -> Result<Vec<Manifest>, Manife
 }
 
 /// The documents of `text`: the parts between lines that are exactly `---` (trailing
-/// whitespace allowed).
+/// whitespace allowed). One vectorized search for `---` over the whole text, not a look at
+/// every line: a hit counts when it starts a line and only whitespace follows it there.
 fn separate(text: &str) -> Vec<&str> {
+    let bytes = text.as_bytes();
     let mut parts = Vec::new();
     let mut start = 0;
-    let mut offset = 0;
-    for line in crate::lines::split_lines(text) {
-        // the line and its `\n` (the last line has none)
-        let end = (offset + line.len() + 1).min(text.len());
-        if line.trim_end() == "---" {
-            parts.push(&text[start..offset]);
-            start = end;
+    // matches do not overlap, but none hides a `---` that starts a line: a match before it
+    // would have to contain the `\n` that ends the line before
+    for at in memchr::memmem::find_iter(bytes, b"---") {
+        if at > 0 && bytes[at - 1] != b'\n' {
+            continue;
         }
-        offset = end;
+        let end = memchr::memchr(b'\n', &bytes[at..]).map_or(text.len(), |i| at + i);
+        // `---` and its line's end are character boundaries (ASCII bytes)
+        if text[at + 3..end].trim_end().is_empty() {
+            parts.push(&text[start..at]);
+            start = (end + 1).min(text.len());
+        }
     }
     parts.push(&text[start..]);
     parts
