@@ -101,7 +101,9 @@ pub fn environment() -> Environment<'static> {
                 "cannot print an undefined (missing) value; use a filter that handles one (quote, default, toYaml)",
             ));
         }
-        out.write_str(&format::go_string(value))
+        // a string (most of what templates print: quoted values, indented blocks) is
+        // written where it is, not copied into a text of its own first
+        out.write_str(&format::go_text(value))
             .map_err(minijinja::Error::from)
     });
     env.set_recursion_limit(64);
