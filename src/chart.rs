@@ -26,6 +26,15 @@ mod builtin {
     pub const SCHEMA_JSON: &str = include_str!("../chart/values.schema.json");
     /// The templates that read `Rendered` (a test checks the list against the templates).
     pub const READ_RENDERED: &[&str] = &["deployment.yaml"];
+    /// The manifest templates that are one `if` block, rendered through their guard
+    /// (`src/render/guard.rs`; a test checks the list against the templates).
+    pub const GUARDED: &[&str] = &[
+        "hpa.yaml",
+        "role-binding.yaml",
+        "role.yaml",
+        "secrets.yaml",
+        "service-account.yaml",
+    ];
     /// Every file of `chart/templates/`, by name (a test checks that the list is complete).
     pub const TEMPLATES: &[(&str, &str)] = &[
         (
@@ -82,6 +91,9 @@ mod shell {
     pub const SCHEMA_JSON: &str = include_str!("../chart/shell/values.schema.json");
     /// The templates that read `Rendered` (a test checks the list against the templates).
     pub const READ_RENDERED: &[&str] = &[];
+    /// The manifest templates that are one `if` block, rendered through their guard
+    /// (`src/render/guard.rs`; a test checks the list against the templates).
+    pub const GUARDED: &[&str] = &[];
     /// Every file of `chart/shell/templates/`, by name (a test checks that the list is complete).
     pub const TEMPLATES: &[(&str, &str)] = &[
         (
@@ -110,6 +122,22 @@ mod current {
     pub const SCHEMA_JSON: &str = include_str!("../chart/current/values.schema.json");
     /// The templates that read `Rendered` (a test checks the list against the templates).
     pub const READ_RENDERED: &[&str] = &["deployment.yaml"];
+    /// The manifest templates that are one `if` block, rendered through their guard
+    /// (`src/render/guard.rs`; a test checks the list against the templates).
+    pub const GUARDED: &[&str] = &[
+        "hpa.yaml",
+        "ingress-session-server.yaml",
+        "podmonitor.yaml",
+        "role-binding-session-server.yaml",
+        "role-binding.yaml",
+        "role-session-server.yaml",
+        "role.yaml",
+        "secrets.yaml",
+        "service-account.yaml",
+        "service-session-server.yaml",
+        "service.yaml",
+        "servicemonitor.yaml",
+    ];
     /// Every file of `chart/current/templates/`, by name (a test checks that the list is
     /// complete).
     pub const TEMPLATES: &[(&str, &str)] = &[
@@ -326,6 +354,9 @@ pub struct Chart {
     /// The templates that read `Rendered`, as an embedded chart declares them; `None` for other
     /// charts, whose templates the renderer parses to find out.
     read_rendered: Option<&'static [&'static str]>,
+    /// The manifest templates that are one `if` block, as an embedded chart declares them;
+    /// `None` for other charts, whose templates are all compiled at once.
+    guarded: Option<&'static [&'static str]>,
     rules: ChartRules,
 }
 
@@ -347,6 +378,7 @@ impl Chart {
         )
         .with_embedded_schema(builtin::SCHEMA_JSON, CompiledSchema::Seed)
         .with_read_rendered(builtin::READ_RENDERED)
+        .with_guarded(builtin::GUARDED)
         .with_rules(ChartRules::Seed)
     }
 
@@ -369,6 +401,7 @@ impl Chart {
         )
         .with_embedded_schema(current::SCHEMA_JSON, CompiledSchema::Current)
         .with_read_rendered(current::READ_RENDERED)
+        .with_guarded(current::GUARDED)
         .with_rules(ChartRules::Current)
     }
 
@@ -399,6 +432,7 @@ impl Chart {
         )
         .with_embedded_schema(shell::SCHEMA_JSON, CompiledSchema::Shell)
         .with_read_rendered(shell::READ_RENDERED)
+        .with_guarded(shell::GUARDED)
     }
 
     /// Loads a chart directory: `Chart.yaml`, `values.yaml` (optional), `values.schema.json`
@@ -524,6 +558,19 @@ impl Chart {
         self.read_rendered
     }
 
+    /// The same chart with the list of its templates that are one `if` block (an embedded
+    /// chart's).
+    fn with_guarded(mut self, templates: &'static [&'static str]) -> Chart {
+        self.guarded = Some(templates);
+        self
+    }
+
+    /// The manifest templates that are one `if` block, if the chart declares them (an embedded
+    /// chart).
+    pub(crate) fn guarded(&self) -> Option<&'static [&'static str]> {
+        self.guarded
+    }
+
     /// The same chart with other rules beyond its schema.
     pub(crate) fn with_rules(mut self, rules: ChartRules) -> Chart {
         self.rules = rules;
@@ -609,6 +656,7 @@ impl Chart {
             templates,
             schema: None,
             read_rendered: None,
+            guarded: None,
             rules: ChartRules::None,
         }
     }

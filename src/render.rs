@@ -1,5 +1,7 @@
 //! [`Renderer`]: the chart's templates compiled once, rendered many times.
 
+mod guard;
+
 use minijinja::value::Serde;
 use minijinja::{Environment, Value, context};
 
@@ -157,6 +159,19 @@ struct ManifestTemplate {
     name: String,
     /// It reads `Rendered`: it is rendered after the templates that do not.
     reads_rendered: bool,
+    /// Its guard, for a template that is one `if` block (an embedded chart's): rendered
+    /// first; the template itself only where the condition holds (see [`guard`]).
+    guard: Option<Guard>,
+}
+
+/// The guard of a [`ManifestTemplate`].
+#[derive(Debug)]
+struct Guard {
+    /// The name the guard is compiled under.
+    name: String,
+    /// The template itself has been rendered (and so compiled) once: the guard would only
+    /// add work from then on.
+    template_compiled: std::sync::atomic::AtomicBool,
 }
 
 impl std::fmt::Debug for Renderer {
@@ -170,7 +185,9 @@ impl std::fmt::Debug for Renderer {
 
 impl Renderer {
     /// Compiles every template of `chart`; a syntax error is an error of kind
-    /// [`Chart`](crate::ErrorKind::Chart) naming the template and line.
+    /// [`Chart`](crate::ErrorKind::Chart) naming the template and line. (An embedded chart's
+    /// templates that are one `if` block, checked by its tests, are compiled at the first
+    /// render where the condition holds.)
     ///
     /// ```
     /// use gitlab_runner_chart::{Chart, ErrorKind, Renderer};
@@ -425,12 +442,25 @@ impl Renderer {
                         );
                     }
                     current.enter(format!("{base_path}/{}", manifest.name));
-                    let args = [
-                        Value::from(manifest.name.as_str()),
-                        rendered.clone(),
-                        helpers.clone(),
-                    ];
-                    texts[i] = Some(state.call_macro(RENDER_MACRO, &args)?);
+                    let args = |name: &str| [Value::from(name), rendered.clone(), helpers.clone()];
+                    let compiled = std::sync::atomic::Ordering::Relaxed;
+                    if let Some(guard) = &manifest.guard
+                        && !guard.template_compiled.load(compiled)
+                    {
+                        // the condition is false: the guard's output is the template's (an
+                        // error: the template itself gives it, with its own name)
+                        if let Ok(text) = state.call_macro(RENDER_MACRO, &args(&guard.name))
+                            && !guard::held(&text)
+                        {
+                            texts[i] = Some(text);
+                            continue;
+                        }
+                        let text = state.call_macro(RENDER_MACRO, &args(&manifest.name))?;
+                        guard.template_compiled.store(true, compiled);
+                        texts[i] = Some(text);
+                        continue;
+                    }
+                    texts[i] = Some(state.call_macro(RENDER_MACRO, &args(&manifest.name))?);
                 }
             }
             Ok::<_, minijinja::Error>(texts)
@@ -455,12 +485,36 @@ fn compile_templates(
 ) -> Result<(Environment<'static>, Vec<ManifestTemplate>), Error> {
     let mut env = crate::engine::environment();
     let mut manifest_templates = Vec::new();
+    // An embedded chart's templates that are one `if` block are compiled where their guard
+    // first holds (they are known to compile: the chart's tests compile them); their guards
+    // now. Every other template is compiled now.
+    let guarded = chart.guarded().unwrap_or_default();
+    let mut later = Vec::new();
+    let mut with_guard = Vec::new();
     for (name, source) in chart.templates() {
-        env.add_template_owned(name.clone(), source.clone())
+        let guard = guarded
+            .contains(&name.as_str())
+            .then(|| guard::guard_source(source))
+            .flatten();
+        let (name, source) = match guard {
+            Some(guard) => {
+                later.push((name.clone(), source.clone()));
+                with_guard.push(name.as_str());
+                (guard::guard_name(name), guard)
+            }
+            None => (name.clone(), source.clone()),
+        };
+        env.add_template_owned(name.clone(), source)
             .map_err(|e| ChartError::Template {
-                name: name.clone(),
+                name,
                 error: TemplateError::from(e),
             })?;
+    }
+    if !later.is_empty() {
+        env.set_loader(move |name| {
+            let found = later.iter().find(|(later, _)| later == name);
+            Ok(found.map(|(_, source)| source.clone()))
+        });
     }
     if let Some((name, _)) = chart
         .templates()
@@ -516,9 +570,14 @@ fn compile_templates(
                         error: TemplateError::from(e),
                     })?
         };
+        let guard = with_guard.contains(&name.as_str()).then(|| Guard {
+            name: guard::guard_name(name),
+            template_compiled: std::sync::atomic::AtomicBool::new(false),
+        });
         manifest_templates.push(ManifestTemplate {
             name: name.clone(),
             reads_rendered,
+            guard,
         });
     }
     Ok((env, manifest_templates))

@@ -78,18 +78,23 @@ impl From<minijinja::Error> for TemplateError {
     }
 }
 
+/// The chart's syntax: the default delimiters; blocks trim their trailing newline and leading
+/// indentation (`trim_blocks`, `lstrip_blocks`), and a template's final newline is kept.
+pub fn syntax() -> SyntaxConfig {
+    SyntaxConfig::builder()
+        .trim_blocks(true)
+        .lstrip_blocks(true)
+        .keep_trailing_newline(true)
+        .build()
+        .expect("the default delimiters are valid")
+}
+
 /// A new environment with the chart's syntax, formatter, filters and functions, and no
 /// templates. Blocks trim their trailing newline and leading indentation (`trim_blocks`,
 /// `lstrip_blocks`), and a template's final newline is kept.
 pub fn environment() -> Environment<'static> {
     let mut env = Environment::new();
-    let syntax = SyntaxConfig::builder()
-        .trim_blocks(true)
-        .lstrip_blocks(true)
-        .keep_trailing_newline(true)
-        .build()
-        .expect("the default delimiters are valid");
-    env.set_syntax(syntax);
+    env.set_syntax(syntax());
     // Lenient lets templates test and compare missing values (`cache.cacheType == "s3"`);
     // printing one is refused by the formatter, and attribute access on one fails.
     env.set_undefined_behavior(UndefinedBehavior::Lenient);
