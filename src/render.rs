@@ -485,15 +485,16 @@ fn compile_templates(
 ) -> Result<(Environment<'static>, Vec<ManifestTemplate>), Error> {
     let mut env = crate::engine::environment();
     let mut manifest_templates = Vec::new();
-    // An embedded chart's templates that are one `if` block are compiled where their guard
-    // first holds (they are known to compile: the chart's tests compile them); their guards
-    // now. Every other template is compiled now.
-    let guarded = chart.guarded().unwrap_or_default();
+    // An embedded chart's templates are known to compile (its tests compile them all): those
+    // that are one `if` block are compiled where their guard first holds (their guards now),
+    // its partials (the scripts, ...: `_` files but the helpers) at their first include.
+    // Every other template, and every template of another chart, is compiled now.
+    let guarded = chart.guarded();
     let mut later = Vec::new();
     let mut with_guard = Vec::new();
     for (name, source) in chart.templates() {
         let guard = guarded
-            .contains(&name.as_str())
+            .is_some_and(|guarded| guarded.contains(&name.as_str()))
             .then(|| guard::guard_source(source))
             .flatten();
         let (name, source) = match guard {
@@ -501,6 +502,10 @@ fn compile_templates(
                 later.push((name.clone(), source.clone()));
                 with_guard.push(name.as_str());
                 (guard::guard_name(name), guard)
+            }
+            None if guarded.is_some() && name.starts_with('_') && name != "_helpers.tpl" => {
+                later.push((name.clone(), source.clone()));
+                continue;
             }
             None => (name.clone(), source.clone()),
         };
@@ -763,6 +768,19 @@ mod tests {
         user.add_yaml("values.yaml", values)?;
         let manifests = renderer.render(&user, &RenderOptions::default())?;
         Ok(manifests.iter().map(|m| m.content().to_string()).collect())
+    }
+
+    /// The renderer compiles some of an embedded chart's templates only where a render
+    /// reaches them: every one must compile.
+    #[test]
+    fn every_template_of_the_embedded_charts_compiles() {
+        for chart in [Chart::builtin(), Chart::current(), Chart::shell()] {
+            let mut env = crate::engine::environment();
+            for (name, source) in chart.templates() {
+                env.add_template(name, source)
+                    .unwrap_or_else(|e| panic!("{name}: {e}"));
+            }
+        }
     }
 
     #[test]
