@@ -444,20 +444,22 @@ impl Renderer {
                     current.enter(format!("{base_path}/{}", manifest.name));
                     let args = |name: &str| [Value::from(name), rendered.clone(), helpers.clone()];
                     let compiled = std::sync::atomic::Ordering::Relaxed;
-                    if let Some(guard) = &manifest.guard
-                        && !guard.template_compiled.load(compiled)
-                    {
+                    // a guard until the template itself has been compiled
+                    let guard = manifest
+                        .guard
+                        .as_ref()
+                        .filter(|guard| !guard.template_compiled.load(compiled));
+                    if let Some(guard) = guard {
                         // the condition is false: the guard's output is the template's (an
                         // error: the template itself gives it, with its own name)
-                        if let Ok(text) = state.call_macro(RENDER_MACRO, &args(&guard.name))
-                            && !guard::held(&text)
-                        {
-                            texts[i] = Some(text);
-                            continue;
+                        match state.call_macro(RENDER_MACRO, &args(&guard.name)) {
+                            Ok(text) if !guard::held(&text) => texts[i] = Some(text),
+                            _ => {
+                                let text = state.call_macro(RENDER_MACRO, &args(&manifest.name))?;
+                                guard.template_compiled.store(true, compiled);
+                                texts[i] = Some(text);
+                            }
                         }
-                        let text = state.call_macro(RENDER_MACRO, &args(&manifest.name))?;
-                        guard.template_compiled.store(true, compiled);
-                        texts[i] = Some(text);
                         continue;
                     }
                     texts[i] = Some(state.call_macro(RENDER_MACRO, &args(&manifest.name))?);
