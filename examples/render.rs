@@ -8,5 +8,5 @@ use std::process::ExitCode;
 mod cli;
 
 fn main() -> ExitCode {
-    cli::main("render")
+    ExitCode::from(cli::main("render"))
 }

@@ -36,7 +36,6 @@ mod show_only;
 use std::ffi::OsStr;
 use std::io::{IsTerminal, Write as _};
 use std::path::{Path, PathBuf};
-use std::process::ExitCode;
 
 use clap::{ArgAction, CommandFactory as _, FromArgMatches as _, Parser, ValueEnum};
 use gitlab_runner_chart::{
@@ -206,7 +205,7 @@ impl BuiltinChart {
 }
 
 /// Runs the command line as the program `name` (in `--help`, `-V` and usage messages).
-pub fn main(name: &'static str) -> ExitCode {
+pub fn main(name: &'static str) -> u8 {
     // clap prints `--help`, `--version` and usage errors itself, ignoring write errors.
     let matches = Args::command()
         .name(name)
@@ -221,26 +220,26 @@ pub fn main(name: &'static str) -> ExitCode {
         Ok(output) => write_manifests(&output),
         Err(failure) => {
             to_stderr(|style| failure.report(style));
-            ExitCode::from(1)
+            1
         }
     }
 }
 
 /// Writes the manifests to stdout: 0 when written or when the reader stopped early (a closed
 /// pipe), 1 (with a message on stderr) when stdout cannot take them.
-fn write_manifests(output: &str) -> ExitCode {
+fn write_manifests(output: &str) -> u8 {
     let mut stdout = std::io::stdout().lock();
     match stdout
         .write_all(output.as_bytes())
         .and_then(|()| stdout.flush())
     {
-        Ok(()) => ExitCode::SUCCESS,
+        Ok(()) => 0,
         // A reader that stops early (`| head`) is not an error of ours.
-        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => 0,
         Err(e) => {
             let message = format!("cannot write the manifests: {e}");
             to_stderr(|style| render_message(&message, style));
-            ExitCode::from(1)
+            1
         }
     }
 }
