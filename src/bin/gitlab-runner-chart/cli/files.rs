@@ -58,6 +58,11 @@ pub(super) fn read_text_file(
             error,
         };
         let opened = std::fs::File::open(file).map_err(cannot)?;
+        // sized from the file's length (`take` hides it from `read_to_end`, which would read
+        // a regular file in a dozen growing pieces)
+        if let Ok(metadata) = opened.metadata() {
+            bytes.reserve(metadata.len().min(limit) as usize + 1);
+        }
         (file.to_string(), opened.take(limit).read_to_end(&mut bytes))
     };
     read.map_err(|error| match file {
