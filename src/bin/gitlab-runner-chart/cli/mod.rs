@@ -320,7 +320,19 @@ fn run(args: &Args) -> Result<String, Failure> {
             };
             write_output_dir(&dir, &shown)
         }
-        None => Ok(shown.iter().map(|m| m.to_string()).collect()),
+        None => {
+            // each printed as `---\n# Source: <source>\n<content>\n`, into one text sized
+            // for all of them (a text grown piece by piece is copied at each growth)
+            let size = shown
+                .iter()
+                .map(|m| m.source().len() + m.content().len() + 16);
+            let mut text = String::with_capacity(size.sum());
+            for manifest in &shown {
+                use std::fmt::Write as _;
+                write!(text, "{manifest}").expect("a String takes any text");
+            }
+            Ok(text)
+        }
     };
     // The process ends next and the system takes its memory back at once: freeing the compiled
     // chart and the rendered objects node by node would cost about a tenth of the run.
