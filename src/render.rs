@@ -772,6 +772,40 @@ mod tests {
         Ok(manifests.iter().map(|m| m.content().to_string()).collect())
     }
 
+    /// A renderer is shared between threads; the templates it compiles at their first use
+    /// (an embedded chart's guarded templates and partials) are compiled once, whichever
+    /// thread comes first, and every thread renders the same text.
+    #[test]
+    fn threads_share_a_renderer_that_compiles_at_first_use() {
+        fn shared<T: Send + Sync>(_: &T) {}
+        let renderer = Renderer::new(Chart::current()).unwrap();
+        shared(&renderer);
+        let mut values = Values::new();
+        values
+            .add_yaml(
+                "v.yaml",
+                "gitlabUrl: https://gitlab.example.com/\nrunnerToken: glrt-x\nrbac: {create: true}\n\
+                 sessionServer: {enabled: true}\nmetrics: {enabled: true}\n",
+            )
+            .unwrap();
+        let options = RenderOptions::default();
+        let alone = Renderer::new(Chart::current())
+            .unwrap()
+            .render(&values, &options)
+            .unwrap()
+            .to_string();
+        let texts: Vec<String> = std::thread::scope(|scope| {
+            let threads: Vec<_> = (0..4)
+                .map(|_| scope.spawn(|| renderer.render(&values, &options).unwrap().to_string()))
+                .collect();
+            threads.into_iter().map(|t| t.join().unwrap()).collect()
+        });
+        assert!(alone.contains("kind: Service\n") && alone.contains("kind: Role\n"));
+        for text in texts {
+            assert_eq!(text, alone);
+        }
+    }
+
     /// The renderer compiles some of an embedded chart's templates only where a render
     /// reaches them: every one must compile.
     #[test]
