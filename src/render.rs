@@ -186,8 +186,8 @@ impl std::fmt::Debug for Renderer {
 impl Renderer {
     /// Compiles every template of `chart`; a syntax error is an error of kind
     /// [`Chart`](crate::ErrorKind::Chart) naming the template and line. (An embedded chart's
-    /// templates that are one `if` block, checked by its tests, are compiled at the first
-    /// render where the condition holds.)
+    /// templates that are one `if` block and its partials, which its tests compile, are
+    /// compiled at their first use: where the condition first holds, at the first include.)
     ///
     /// ```
     /// use gitlab_runner_chart::{Chart, ErrorKind, Renderer};
