@@ -89,9 +89,8 @@ pub fn syntax() -> SyntaxConfig {
         .expect("the default delimiters are valid")
 }
 
-/// A new environment with the chart's syntax, formatter, filters and functions, and no
-/// templates. Blocks trim their trailing newline and leading indentation (`trim_blocks`,
-/// `lstrip_blocks`), and a template's final newline is kept.
+/// A new environment with the chart's [`syntax`], formatter, filters and functions, and no
+/// templates.
 pub fn environment() -> Environment<'static> {
     let mut env = Environment::new();
     env.set_syntax(syntax());
