@@ -449,20 +449,21 @@ impl Renderer {
                         .guard
                         .as_ref()
                         .filter(|guard| !guard.template_compiled.load(compiled));
-                    if let Some(guard) = guard {
-                        // the condition is false: the guard's output is the template's (an
-                        // error: the template itself gives it, with its own name)
-                        match state.call_macro(RENDER_MACRO, &args(&guard.name)) {
-                            Ok(text) if !guard::held(&text) => texts[i] = Some(text),
-                            _ => {
-                                let text = state.call_macro(RENDER_MACRO, &args(&manifest.name))?;
+                    let guarded =
+                        guard.map(|guard| state.call_macro(RENDER_MACRO, &args(&guard.name)));
+                    texts[i] = Some(match guarded {
+                        // the condition is false: the guard's output is the template's
+                        Some(Ok(text)) if !guard::held(&text) => text,
+                        // it holds, there is no guard, or the guard failed (the template
+                        // itself gives the error, with its own name)
+                        _ => {
+                            let text = state.call_macro(RENDER_MACRO, &args(&manifest.name))?;
+                            if let Some(guard) = guard {
                                 guard.template_compiled.store(true, compiled);
-                                texts[i] = Some(text);
                             }
+                            text
                         }
-                        continue;
-                    }
-                    texts[i] = Some(state.call_macro(RENDER_MACRO, &args(&manifest.name))?);
+                    });
                 }
             }
             Ok::<_, minijinja::Error>(texts)
